@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The connection options every plugin of apiauth.vendors shares.
+    DOCUMENTATION = r'''
+options:
+  url:
+    description:
+      - Base URL of the vendor API, C(scheme://host[:port]), without the API path.
+      - The Oracle SBC REST API is HTTPS only; an C(http://) URL is refused before any request is sent.
+      - When not given, taken from the vendor's environment variable
+        E(ORACLE_SBC_URL), E(BIGFIX_INVENTORY_URL) or E(BIGID_URL)
+        (lookups also read the Ansible variable V(oracle_sbc_url), V(bigfix_inventory_url) or V(bigid_url)).
+    type: str
+  username:
+    description:
+      - User to log in as (Oracle SBC, BigFix Inventory; BigID session login).
+      - Defaults to E(ORACLE_SBC_USERNAME), E(BIGFIX_INVENTORY_USERNAME) or E(BIGID_USERNAME)
+        (lookups also read V(<vendor>_username)).
+    type: str
+  password:
+    description:
+      - Password of O(username). Never logged, never returned, scrubbed from every error message.
+      - Defaults to E(ORACLE_SBC_PASSWORD), E(BIGFIX_INVENTORY_PASSWORD) or E(BIGID_PASSWORD)
+        (lookups also read V(<vendor>_password)).
+    type: str
+  token:
+    description:
+      - A ready token to use as is, without login, caching or renewal.
+      - This is how BigFix Inventory is used when single sign-on is enabled and C(/api/get_token) is not available
+        (the token comes from the UI, Profile > Show token). Defaults to E(BIGFIX_INVENTORY_TOKEN) for BigFix Inventory.
+    type: str
+  user_token:
+    description:
+      - BigID user token (Administration > Access Management), exchanged for a short-lived system token.
+      - Defaults to E(BIGID_USER_TOKEN) (lookups also read V(bigid_user_token)).
+      - Takes precedence over O(username)/O(password) for BigID.
+    type: str
+  api_version:
+    description:
+      - Oracle SBC REST API version in the path C(/rest/{version}/). An appliance that does not serve it answers 404,
+        reported as an error naming the version.
+    type: str
+    default: v1.2
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate. Set V(false) only for throwaway lab appliances.
+      - Defaults to E(APIAUTH_VALIDATE_CERTS) when that is set.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the CA certificate(s) that signed the server certificate, instead of the system trust store.
+      - Defaults to E(APIAUTH_CA_PATH) when that is set.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP reply.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times a request is repeated after a connection failure or a 502/503/504 reply, with exponential
+        backoff (0.5 s, 1 s, 2 s, ... at most 4 s). A read timeout is not retried, since the server may be acting on the request.
+    type: int
+    default: 3
+  token_cache:
+    description:
+      - V(file) keeps tokens between tasks, forks and runs in O(token_cache_dir), so one login serves a whole play and
+        an Oracle SBC token (with the configuration lock tied to it) is renewed rather than replaced.
+      - V(none) keeps nothing: every plugin call logs in anew.
+    type: str
+    choices: [file, none]
+    default: file
+  token_cache_dir:
+    description:
+      - Directory of the token cache, created with mode 0700; token files are 0600.
+      - Defaults to E(APIAUTH_TOKEN_CACHE_DIR) when that is set.
+      - Tokens are keyed by vendor, URL and principal (user name, or a hash of the BigID user token).
+    type: path
+    default: ~/.cache/apiauth_vendors
+  refresh_margin:
+    description:
+      - Seconds before expiry at which a cached token is renewed instead of reused.
+      - An Oracle SBC token is renewed by re-authenticating with the current token (keeping the configuration lock);
+        a BigID system token is re-exchanged. BigFix Inventory tokens do not expire on a timer.
+    type: int
+    default: 120
+  token_lifetime:
+    description:
+      - Seconds a new token lives when the server does not say. When not set, 600 for the Oracle SBC (its documented
+        ten minutes) and 300 for a BigID system token without an C(exp) claim.
+      - Only needed for appliances configured with a different token lifetime.
+    type: int
+notes:
+  - Tokens are cached on the host that runs the plugin, that is the controller for lookups and the task's host for modules.
+    Run the modules on the controller (C(delegate_to=localhost) or C(connection=local)) so lookups and modules share one cache.
+  - Modules accept their connection options through C(module_defaults) with the action groups
+    C(group/apiauth.vendors.oracle_sbc), C(group/apiauth.vendors.bigid) and C(group/apiauth.vendors.bigfix_inventory).
+requirements:
+  - requests (Python library, on the host that runs the plugin)
+'''
+
+    # Ansible variables read by lookups for the vendor-independent options.
+    LOOKUP = r'''
+options:
+  api_version:
+    vars:
+      - name: apiauth_api_version
+  validate_certs:
+    env:
+      - name: APIAUTH_VALIDATE_CERTS
+    vars:
+      - name: apiauth_validate_certs
+  ca_path:
+    env:
+      - name: APIAUTH_CA_PATH
+    vars:
+      - name: apiauth_ca_path
+  timeout:
+    vars:
+      - name: apiauth_timeout
+  retries:
+    vars:
+      - name: apiauth_retries
+  token_cache:
+    vars:
+      - name: apiauth_token_cache
+  token_cache_dir:
+    env:
+      - name: APIAUTH_TOKEN_CACHE_DIR
+    vars:
+      - name: apiauth_token_cache_dir
+  refresh_margin:
+    vars:
+      - name: apiauth_refresh_margin
+  token_lifetime:
+    vars:
+      - name: apiauth_token_lifetime
+'''

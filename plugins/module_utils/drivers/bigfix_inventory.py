@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""BigFix Inventory driver: the user's API token, from POST /api/get_token or given ready (SSO)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_json
+
+_SSO_HINT = ('if single sign-on is enabled, get_token is not available: copy the token from Profile > Show token '
+             'and pass it as token= (or BIGFIX_INVENTORY_TOKEN)')
+
+
+class Driver(VendorDriver):
+    name = 'bigfix_inventory'
+    title = 'BigFix Inventory'
+    env = {'url': 'BIGFIX_INVENTORY_URL', 'username': 'BIGFIX_INVENTORY_USERNAME',
+           'password': 'BIGFIX_INVENTORY_PASSWORD', 'token': 'BIGFIX_INVENTORY_TOKEN'}
+    default_lifetime = None  # the API token does not expire on a timer
+
+    def check_credentials(self):
+        self.settings.require('username', why='or give a ready token=')
+        self.settings.require('password', why='or give a ready token=')
+
+    def principal(self):
+        return self.settings.username
+
+    def auth_headers(self, token):
+        # The header, not ?token=: a token in a URL ends up in access logs.
+        return {'Token': token}
+
+    def login(self, http, now):
+        reply = http.request('POST', self.api_url('/api/get_token'),
+                             headers={'Accept-Language': 'en-US', 'Accept': 'application/json'},
+                             json={'user': self.settings.username, 'password': self.settings.password})
+        if reply.status in (401, 403, 500):
+            self.fail(reply, 'login', hint=_SSO_HINT, reason='auth' if reply.status != 500 else 'http')
+        if not reply.ok:
+            self.fail(reply, 'login')
+        body = parse_json(reply, '%s login' % self.title, self.secrets)
+        token = body.get('token') if isinstance(body, dict) else None
+        if not token:
+            raise ApiAuthError('%s login: the reply has no "token" field' % self.title,
+                               status=reply.status, vendor=self.name, reason='bad_reply')
+        lifetime = self.lifetime()
+        return TokenRecord(token, expires_at=now + lifetime if lifetime else None, obtained_at=now)

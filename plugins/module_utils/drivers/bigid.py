@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""BigID driver: a long-lived user token (or username/password) exchanged for a short-lived system token."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import hashlib
+import json
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_json
+
+
+def jwt_expiry(token):
+    """The ``exp`` claim of a JWT, read without verifying it (we only schedule renewals with it)."""
+    parts = token.split('.')
+    if len(parts) != 3:
+        return None
+    try:
+        payload = parts[1] + '=' * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')).decode('utf-8'))
+        exp = claims.get('exp') if isinstance(claims, dict) else None
+        return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+    except (ValueError, TypeError, UnicodeError):
+        return None
+
+
+class Driver(VendorDriver):
+    name = 'bigid'
+    title = 'BigID'
+    env = {'url': 'BIGID_URL', 'user_token': 'BIGID_USER_TOKEN', 'username': 'BIGID_USERNAME',
+           'password': 'BIGID_PASSWORD'}
+    # A system token without an exp claim: assume a short life, and re-exchange on 401 anyway.
+    default_lifetime = 300
+
+    def check_credentials(self):
+        if self.settings.user_token:
+            return
+        if self.settings.username or self.settings.password:
+            self.settings.require('username')
+            self.settings.require('password')
+            return
+        self.settings.require('user_token', why='or username= and password= for a session login')
+
+    def principal(self):
+        if self.settings.user_token:
+            return 'user_token:' + hashlib.sha256(self.settings.user_token.encode('utf-8')).hexdigest()[:16]
+        return 'user:' + self.settings.username
+
+    def api_root(self):
+        return self.base_url() + '/api/v1/'
+
+    def auth_headers(self, token):
+        return {'Authorization': token}  # BigID takes the bare token, no "Bearer"
+
+    def login(self, http, now):
+        if self.settings.user_token:
+            # Sent as GET, like the vendor's own API browser does.
+            reply = http.request('GET', self.api_url('refresh-access-token'),
+                                 headers=dict(self.auth_headers(self.settings.user_token), Accept='application/json'))
+            action, field = 'user token exchange', 'systemToken'
+        else:
+            reply = http.request('POST', self.api_url('sessions'), headers={'Accept': 'application/json'},
+                                 json={'username': self.settings.username, 'password': self.settings.password})
+            action, field = 'session login', 'auth_token'
+        if not reply.ok:
+            self.fail(reply, action)
+        body = parse_json(reply, '%s %s' % (self.title, action), self.secrets)
+        token = body.get(field) if isinstance(body, dict) else None
+        if not token or (isinstance(body, dict) and body.get('success') is False):
+            raise ApiAuthError('%s %s: the reply has no %r' % (self.title, action, field),
+                               status=reply.status, vendor=self.name, reason='bad_reply')
+        expires_at = jwt_expiry(token)
+        if expires_at is None:
+            expires_at = now + self.lifetime()
+        return TokenRecord(token, expires_at=expires_at, obtained_at=now)

@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one error type of the auth layer, and the scrubbing that keeps secrets out of it."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+REDACTED = '********'
+# Secrets shorter than this are not scrubbed from text: replacing "a" everywhere would
+# mangle the message and a one-character password is not worth hiding from its owner.
+_MIN_SECRET_LEN = 4
+
+
+def redact(text, secrets):
+    """Return ``text`` with every secret in ``secrets`` replaced by a fixed mask."""
+    if not text:
+        return text
+    text = str(text)
+    for secret in sorted((s for s in secrets if s and len(str(s)) >= _MIN_SECRET_LEN), key=len, reverse=True):
+        text = text.replace(str(secret), REDACTED)
+    return text
+
+
+class ApiAuthError(Exception):
+    """A failure talking to a vendor API, phrased for the playbook author.
+
+    ``message`` already carries the vendor's own words (SBC ``<messages>``, JSON ``message``)
+    and never a password or token: whoever raises it scrubs with :func:`redact`.
+    ``status`` is the HTTP status when there was a reply, ``None`` for transport failures.
+    """
+
+    def __init__(self, message, status=None, vendor=None, url=None, reason=None):
+        super(ApiAuthError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.vendor = vendor
+        self.url = url
+        # A short machine-readable cause tests and callers branch on, e.g. 'auth', 'lock_held'.
+        self.reason = reason
+
+    def __str__(self):
+        return self.message
+
+    def scrubbed(self, secrets):
+        """Return a copy whose message has ``secrets`` masked."""
+        return ApiAuthError(redact(self.message, secrets), status=self.status, vendor=self.vendor,
+                            url=self.url, reason=self.reason)
+
+    def as_result(self):
+        """Fields a module adds to its failure result besides ``msg``."""
+        result = {}
+        if self.status is not None:
+            result['status'] = self.status
+        if self.reason:
+            result['reason'] = self.reason
+        return result

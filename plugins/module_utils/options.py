@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The common connection options, and the one resolver every lookup and module uses.
+
+Precedence, highest first: the task's own arguments (for modules this includes
+``module_defaults``), Ansible variables (lookups only), environment variables, defaults.
+Environment and variable names for ``url``/``username``/``password``/``token``/``user_token``
+depend on the vendor (``ORACLE_SBC_URL`` vs ``BIGID_URL``), which is why this is not left to
+Ansible's own option machinery: the vendor is itself an option.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.common.validation import check_type_bool, check_type_int, check_type_path, check_type_str
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+
+# Options whose env var and Ansible variable names are the vendor's, e.g. ORACLE_SBC_URL / oracle_sbc_url.
+VENDOR_SCOPED = ('url', 'username', 'password', 'token', 'user_token')
+
+# name -> (type, default, environment variable for vendor-independent options)
+COMMON_OPTIONS = {
+    'url': ('str', None, None),
+    'username': ('str', None, None),
+    'password': ('str', None, None),
+    'token': ('str', None, None),
+    'user_token': ('str', None, None),
+    'api_version': ('str', 'v1.2', None),
+    'validate_certs': ('bool', True, 'APIAUTH_VALIDATE_CERTS'),
+    'ca_path': ('path', None, 'APIAUTH_CA_PATH'),
+    'timeout': ('int', 30, None),
+    'token_cache': ('str', 'file', None),
+    'token_cache_dir': ('path', '~/.cache/apiauth_vendors', 'APIAUTH_TOKEN_CACHE_DIR'),
+    'refresh_margin': ('int', 120, None),
+    'token_lifetime': ('int', None, None),
+    'retries': ('int', 3, None),
+}
+SECRET_OPTIONS = ('password', 'token', 'user_token')
+TOKEN_CACHE_CHOICES = ('file', 'none')
+
+_CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}
+
+
+def module_argument_spec():
+    """The common options as an AnsibleModule argument_spec fragment.
+
+    Vendor-scoped options get no default here: :func:`resolve_options` fills them from the
+    vendor's environment variables once the vendor is known.
+    """
+    from ansible.module_utils.basic import env_fallback  # imported late: lookups do not need basic
+
+    spec = {}
+    for name, (kind, default, env) in COMMON_OPTIONS.items():
+        entry = {'type': kind}
+        if default is not None:
+            entry['default'] = default
+        if env:
+            entry['fallback'] = (env_fallback, [env])
+        if name in SECRET_OPTIONS:
+            entry['no_log'] = True
+        if name == 'token_cache':
+            entry['choices'] = list(TOKEN_CACHE_CHOICES)
+        spec[name] = entry
+    return spec
+
+
+class Settings(object):
+    """Resolved connection settings for one vendor; attribute access, no secrets in repr."""
+
+    def __init__(self, vendor, values, sources):
+        self.vendor = vendor
+        self._values = values
+        self._sources = sources
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__['_values'][name]
+        except KeyError:
+            raise AttributeError(name)
+
+    def __repr__(self):
+        shown = dict((k, v) for k, v in self._values.items() if k not in SECRET_OPTIONS)
+        return 'Settings(%s, %r)' % (self.vendor, shown)
+
+    def get(self, name, default=None):
+        value = self._values.get(name)
+        return default if value is None else value
+
+    def secrets(self):
+        """Every secret these settings carry, for scrubbing messages."""
+        return [self._values[k] for k in SECRET_OPTIONS if self._values.get(k)]
+
+    def require(self, name, why=None):
+        """Return option ``name`` or fail naming every place it could have come from."""
+        value = self._values.get(name)
+        if value in (None, ''):
+            msg = 'missing %s for vendor %s: set it with %s' % (name, self.vendor, ' or '.join(self._sources[name]))
+            if why:
+                msg += ' (%s)' % why
+            raise ApiAuthError(msg, vendor=self.vendor, reason='missing_option')
+        return value
+
+
+def _coerce(name, kind, value):
+    try:
+        return _CHECKS[kind](value)
+    except (TypeError, ValueError) as exc:
+        raise ApiAuthError('option %s: %s' % (name, exc), reason='bad_option')
+
+
+def resolve_options(vendor, env_names, direct, variables=None, environ=None):
+    """Resolve the common options for ``vendor``.
+
+    ``env_names`` maps vendor-scoped option names to the vendor's environment variables
+    (from its driver). ``direct`` holds the task's arguments: ``None`` means "not given".
+    ``variables`` are Ansible variables (lookups only): the lower-cased environment variable
+    name for vendor-scoped options (``oracle_sbc_url``, i.e. ``<vendor>_<option>``) and
+    ``apiauth_<option>`` for the rest.
+    """
+    environ = os.environ if environ is None else environ
+    from_vars = variables is not None
+    variables = variables or {}
+    values, sources = {}, {}
+    for name, (kind, default, generic_env) in COMMON_OPTIONS.items():
+        env = env_names.get(name) if name in VENDOR_SCOPED else generic_env
+        var = '%s_%s' % (vendor, name) if name in VENDOR_SCOPED else 'apiauth_%s' % name
+        sources[name] = ['%s=' % name] + (['the %s variable' % var] if from_vars else [])
+        if env:
+            sources[name].append('the %s environment variable' % env)
+        value = direct.get(name)
+        if value is None:
+            value = variables.get(var)
+        if value is None and env:
+            value = environ.get(env) or None
+        if value is None:
+            value = default
+        values[name] = None if value is None else _coerce(name, kind, value)
+    if values['token_cache'] not in TOKEN_CACHE_CHOICES:
+        raise ApiAuthError('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
+                           reason='bad_option')
+    for name in ('timeout', 'refresh_margin', 'retries', 'token_lifetime'):
+        if values[name] is not None and values[name] < 0:
+            raise ApiAuthError('option %s must not be negative, got %s' % (name, values[name]), reason='bad_option')
+    if values['timeout'] == 0:
+        raise ApiAuthError('option timeout must be at least 1 second', reason='bad_option')
+    return Settings(vendor, values, sources)

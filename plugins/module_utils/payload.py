@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reply bodies to plain data and back: SBC XML, JSON, and the vendors' error messages."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import xml.etree.ElementTree as ET
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
+
+_SNIPPET = 120
+
+
+def snippet(text, secrets=()):
+    """A short, secret-free excerpt of a body for error messages."""
+    text = ' '.join((text or '').split())
+    if len(text) > _SNIPPET:
+        text = text[:_SNIPPET] + '...'
+    return redact(text, secrets)
+
+
+def element_to_data(elem):
+    """An XML element as plain data: text for leaves, dicts for children, lists for repeated tags."""
+    children = list(elem)
+    if not children:
+        text = (elem.text or '').strip()
+        if elem.attrib:
+            data = dict(('@' + k, v) for k, v in elem.attrib.items())
+            if text:
+                data['#text'] = text
+            return data
+        return text
+    data = dict(('@' + k, v) for k, v in elem.attrib.items())
+    for child in children:
+        value = element_to_data(child)
+        if child.tag in data:
+            if not isinstance(data[child.tag], list):
+                data[child.tag] = [data[child.tag]]
+            data[child.tag].append(value)
+        else:
+            data[child.tag] = value
+    return data
+
+
+def data_to_xml(data):
+    """Plain data (a dict with one root key) as an XML document string; the inverse of element_to_data."""
+    if not isinstance(data, dict) or len(data) != 1:
+        raise ApiAuthError('an XML body must be a string or a mapping with exactly one root key', reason='bad_option')
+    (tag, value), = data.items()
+    root = ET.Element(tag)
+    _fill(root, value)
+    return ET.tostring(root, encoding='unicode')
+
+
+def _fill(elem, value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.startswith('@'):
+                elem.set(key[1:], str(item))
+            elif key == '#text':
+                elem.text = str(item)
+            else:
+                for one in (item if isinstance(item, list) else [item]):
+                    _fill(ET.SubElement(elem, key), one)
+    elif value is not None:
+        elem.text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def parse_xml(reply, what, secrets=()):
+    """The reply body as an ElementTree root; a clear error when it is not XML."""
+    try:
+        return ET.fromstring(reply.text)
+    except ET.ParseError:
+        raise ApiAuthError('%s: expected an XML reply, got HTTP %s with Content-Type %r: %s'
+                           % (what, reply.status, reply.content_type or 'none', snippet(reply.text, secrets)),
+                           status=reply.status, url=reply.url, reason='bad_reply')
+
+
+def parse_json(reply, what, secrets=()):
+    """The reply body decoded as JSON; a clear error when it is not JSON."""
+    try:
+        return json.loads(reply.text)
+    except ValueError:
+        raise ApiAuthError('%s: expected a JSON reply, got HTTP %s with Content-Type %r: %s'
+                           % (what, reply.status, reply.content_type or 'none', snippet(reply.text, secrets)),
+                           status=reply.status, url=reply.url, reason='bad_reply')
+
+
+def xml_messages(root):
+    """The texts of an SBC reply's ``<messages>``, in order."""
+    found = []
+    messages = root.find('messages') if root.tag == 'response' else None
+    if messages is None:
+        return found
+    for message in messages.iter():
+        if message is messages:
+            continue
+        text = (message.text or '').strip()
+        if text:
+            found.append(text)
+    return found
+
+
+def json_messages(body):
+    """Human-readable messages from a vendor's JSON error body, whatever key it uses."""
+    if not isinstance(body, dict):
+        return []
+    found = []
+    for key in ('message', 'error', 'errors', 'error_description', 'detail'):
+        value = body.get(key)
+        if isinstance(value, list):
+            found.extend(str(v) for v in value if v)
+        elif value not in (None, '', True, False):
+            found.append(str(value))
+    return found
+
+
+def reply_messages(reply):
+    """Best-effort vendor messages from any reply body, XML or JSON; never raises."""
+    text = (reply.text or '').strip()
+    if text.startswith('<'):
+        try:
+            return xml_messages(ET.fromstring(text))
+        except ET.ParseError:
+            return []
+    if text.startswith('{') or text.startswith('['):
+        try:
+            return json_messages(json.loads(text))
+        except ValueError:
+            return []
+    return []
+
+
+def decode_body(reply):
+    """The reply body as plain data: JSON as JSON, XML through element_to_data, else the text."""
+    text = reply.text or ''
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if 'json' in reply.content_type or stripped[0] in '{[':
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            pass
+    if 'xml' in reply.content_type or stripped.startswith('<'):
+        try:
+            root = ET.fromstring(stripped)
+            return {root.tag: element_to_data(root)}
+        except ET.ParseError:
+            pass
+    return text

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+"""The vendor_token lookup and bigid_token_exchange, driven by real ansible-playbook runs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from conftest import explain
+
+WRONG_PASSWORD = 'Wr0ng-But-Secret-Passw0rd'
+
+
+def kinds(sim, vendor):
+    return [entry['kind'] for entry in sim.journal_entries(vendor=vendor)]
+
+
+def test_twenty_lookups_in_five_forks_make_one_login(simulator, runner):
+    proc, result = runner.run('sbc_forks.yml', forks=5)
+    assert proc.returncode == 0, explain(proc)
+    assert len(result['hashes']) == 20
+    assert len(set(result['hashes'])) == 1, 'every lookup must return the same cached token'
+    assert kinds(simulator, 'oracle_sbc') == ['login']
+
+
+def test_token_at_refresh_margin_is_reauthenticated_with_old_token_in_body(simulator, runner):
+    simulator.configure(sbc_token_lifetime=3)
+    proc, result = runner.run('sbc_refresh.yml')
+    assert proc.returncode == 0, explain(proc)
+    entries = simulator.journal_entries(vendor='oracle_sbc')
+    auth = [e for e in entries if e['kind'] in ('login', 'reauth')]
+    assert [e['kind'] for e in auth] == ['login', 'reauth']
+    login, reauth = auth
+    assert reauth['status'] == 200
+    assert reauth['body_token_fp'] == login['new_token_fp'], 'the re-authentication must carry the current token'
+    assert result['same_token'] is False
+    assert (result['new_status'], result['old_status']) == (200, 401)
+    assert int(result['second_expires_in']) >= 2
+
+
+def test_bigfix_ready_token_makes_no_call(simulator, runner):
+    token = 'f' * 40
+    proc, result = runner.run('bigfix_ready_token.yml', extra_vars={'sso_token': token})
+    assert proc.returncode == 0, explain(proc)
+    assert result == {'header_names': ['Token'], 'token_is_given': True}
+    assert simulator.journal_entries(vendor='bigfix_inventory') == []
+
+
+def test_wrong_password_fails_with_vendor_message_and_never_shows_the_password(simulator, runner):
+    proc, _result = runner.run('wrong_password.yml', verbosity=4, extra_vars={'sbc_password': WRONG_PASSWORD})
+    assert proc.returncode != 0
+    assert 'Invalid username or password' in proc.stdout, explain(proc)
+    assert 'Oracle SBC login failed: HTTP 401' in proc.stdout
+    assert WRONG_PASSWORD not in proc.stdout
+    assert 'Traceback' not in proc.stdout
+
+    env = {'ORACLE_SBC_PASSWORD': WRONG_PASSWORD}
+    proc, _result = runner.run('wrong_password.yml', verbosity=4, env=env, extra_vars={'sbc_password': None})
+    assert proc.returncode != 0 and 'Invalid username or password' in proc.stdout, explain(proc)
+    assert WRONG_PASSWORD not in proc.stdout
+    assert [e['status'] for e in simulator.journal_entries(vendor='oracle_sbc', kind='login')] == [401, 401]
+
+
+def test_bad_input_gets_clear_errors_not_tracebacks(simulator, runner):
+    simulator.configure(faults=[
+        {'path': '/rest/v1.1/auth/token', 'action': 'malformed', 'times': 1},
+        {'path': '/api/v1/refresh-access-token', 'action': 'malformed', 'times': 1},
+    ])
+    proc, found = runner.run('bad_input.yml')
+    assert proc.returncode == 0, explain(proc)
+    assert 'Traceback' not in proc.stdout
+    assert "unknown vendor 'cisco_asa'" in found['unknown_vendor']
+    assert 'missing url for vendor bigid' in found['missing_url'] and 'BIGID_URL' in found['missing_url']
+    assert 'requires https://' in found['plain_http']
+    assert 'HTTP 404' in found['bad_version'] and "'v9.9'" in found['bad_version']
+    assert 'expected an XML reply' in found['not_xml'] and 'text/html' in found['not_xml']
+    assert 'expected a JSON reply' in found['not_json']
+    assert 'cannot reach 127.0.0.1:9' in found['unreachable']
+    assert 'TLS verification failed' in found['untrusted'] and 'ca_path' in found['untrusted']
+    assert 'unknown option(s) pasword' in found['unknown_option']
+    for message in found.values():
+        assert 'Traceback' not in message and 'sbc-admin-pass' not in message
+
+
+def test_bigid_exchange_seeds_the_cache_for_lookups(simulator, runner):
+    proc, result = runner.run('bigid_exchange.yml')
+    assert proc.returncode == 0, explain(proc)
+    assert result['changed'] is False and result['exchanged'] is True and result['again_exchanged'] is False
+    assert result['same_token'] is True
+    assert result['expires_at'].endswith('Z')
+    assert 'user_token' not in result['result_keys']
+    assert (result['connections_status'], result['connections']) > (199, 0)
+    assert kinds(simulator, 'bigid').count('exchange') == 1
+
+
+def test_bigid_system_token_is_reexchanged_when_exp_is_near(simulator, runner):
+    simulator.configure(bigid_token_lifetime=3)
+    proc, _result = runner.run('bigid_exchange.yml', extra_vars={'apiauth_refresh_margin': 2})
+    assert proc.returncode == 0, explain(proc)
+    first = kinds(simulator, 'bigid').count('exchange')
+    proc, _result = runner.run('bigid_exchange.yml', extra_vars={'apiauth_refresh_margin': 2})
+    assert proc.returncode == 0, explain(proc)
+    # A second run within the margin of a 3 s token must exchange again rather than reuse it.
+    assert kinds(simulator, 'bigid').count('exchange') > first
+
+
+def test_no_token_in_any_url(simulator, runner):
+    proc, _result = runner.run('bigid_exchange.yml')
+    assert proc.returncode == 0, explain(proc)
+    proc, _result = runner.run('sbc_forks.yml')
+    assert proc.returncode == 0, explain(proc)
+    for entry in simulator.journal_entries():
+        assert 'token=' not in (entry['query'] or ''), entry
+

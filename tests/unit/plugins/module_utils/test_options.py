@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+"""Where connection settings come from, and how bad ones are reported."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.auth import vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+
+
+def test_precedence_direct_then_variables_then_env_then_default():
+    env = {'ORACLE_SBC_URL': 'https://env', 'ORACLE_SBC_USERNAME': 'env-user', 'APIAUTH_VALIDATE_CERTS': 'no'}
+    variables = {'oracle_sbc_url': 'https://var', 'apiauth_timeout': '7'}
+    settings = vendor_settings('oracle_sbc', {'url': 'https://direct'}, variables=variables, environ=env)
+    assert settings.url == 'https://direct'
+    assert settings.username == 'env-user'
+    assert settings.timeout == 7
+    assert settings.validate_certs is False
+    assert settings.api_version == 'v1.2'
+    assert vendor_settings('oracle_sbc', {}, variables=variables, environ=env).url == 'https://var'
+
+
+def test_env_names_follow_the_vendor():
+    env = {'ORACLE_SBC_URL': 'https://sbc', 'BIGID_URL': 'https://bigid', 'BIGID_USER_TOKEN': 'ut',
+           'BIGFIX_INVENTORY_TOKEN': 'sso'}
+    assert vendor_settings('bigid', {}, environ=env).url == 'https://bigid'
+    assert vendor_settings('bigid', {}, environ=env).user_token == 'ut'
+    assert vendor_settings('oracle_sbc', {}, environ=env).user_token is None
+    assert vendor_settings('bigfix_inventory', {}, environ=env).token == 'sso'
+    assert vendor_settings('oracle_sbc', {}, environ=env).token is None
+
+
+def test_missing_option_names_every_source():
+    settings = vendor_settings('bigid', {}, variables={}, environ={})
+    with pytest.raises(ApiAuthError) as err:
+        settings.require('url')
+    assert 'url=' in str(err.value) and 'bigid_url variable' in str(err.value) and 'BIGID_URL' in str(err.value)
+
+
+@pytest.mark.parametrize('direct, fragment', [
+    ({'timeout': 'soon'}, 'timeout'),
+    ({'timeout': 0}, 'timeout'),
+    ({'refresh_margin': -1}, 'refresh_margin'),
+    ({'token_cache': 'redis'}, 'token_cache'),
+    ({'validate_certs': 'maybe'}, 'validate_certs'),
+])
+def test_bad_values_are_clear_errors(direct, fragment):
+    with pytest.raises(ApiAuthError) as err:
+        vendor_settings('oracle_sbc', direct, environ={})
+    assert fragment in str(err.value)
+
+
+def test_unknown_vendor():
+    with pytest.raises(ApiAuthError) as err:
+        vendor_settings('cisco', {}, environ={})
+    assert "unknown vendor 'cisco'" in str(err.value)
+    assert 'oracle_sbc' in str(err.value)
+
+
+def test_repr_hides_secrets():
+    settings = vendor_settings('oracle_sbc', {'password': 's3cret-pw', 'token': 'tok-abc'}, environ={})
+    assert 's3cret-pw' not in repr(settings) and 'tok-abc' not in repr(settings)
+    assert sorted(settings.secrets()) == ['s3cret-pw', 'tok-abc']
