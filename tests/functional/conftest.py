@@ -76,6 +76,13 @@ class PlaybookRunner(object):
             'BIGID_USER_TOKEN': 'bigid-user-token-0123456789',
         })
 
+    def spawn(self, playbook):
+        """Start ``playbook`` in its own process group (so a test can kill it) and return the Popen."""
+        args = [ansible_playbook(), '-i', self.inventory, os.path.join(PLAYBOOKS, playbook),
+                '-e', 'sim_url=%s' % self.sim.url]
+        return subprocess.Popen(args, env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
     def run(self, playbook, extra_vars=None, verbosity=0, forks=5, env=None, limit=None, check=False, timeout=PLAYBOOK_TIMEOUT):
         """Run ``playbook``; returns (CompletedProcess, facts written by the play to ``result_file``)."""
         result_file = os.path.join(self.workdir, 'result-%s.json' % os.path.basename(playbook).split('.')[0])

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+"""Holding the SBC configuration lock across tasks: sbc_config_lock, vendor_request, sbc_locked_change."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import signal
+import subprocess
+import time
+
+from conftest import PLAYBOOKS, explain
+
+LIFETIME = 3   # simulator and client token lifetime, seconds
+MARGIN = 2     # renew when less than this is left: about every second
+
+
+def sbc(sim, kind=None):
+    return sim.journal_entries(vendor='oracle_sbc', **({'kind': kind} if kind else {}))
+
+
+def lock_free(sim):
+    return sim.state_snapshot()['lock']['owner_fp'] is None
+
+
+def realm(name, description=None):
+    attrs = [{'name': 'name', 'value': name}]
+    if description:
+        attrs.append({'name': 'description', 'value': description})
+    return {'path': 'configuration/configElements',
+            'body': {'configElement': {'elementType': 'realm-config', 'attribute': attrs}}}
+
+
+def test_lock_is_held_for_thirty_tasks_over_three_token_lifetimes(simulator, runner):
+    simulator.configure(sbc_token_lifetime=LIFETIME)
+    proc, result = runner.run('sbc_long_lock.yml', extra_vars={'lifetime': LIFETIME, 'margin': MARGIN})
+    assert proc.returncode == 0, explain(proc)
+    entries = sbc(simulator)
+    writes = [e for e in entries if e['kind'] == 'config_write']
+    assert len(writes) == 28
+    assert all(e['is_lock_owner'] and e['status'] in (200, 201) for e in writes), writes
+    assert [e['kind'] for e in entries].count('login') == 1
+    reauths = [e for e in entries if e['kind'] == 'reauth']
+    assert len(reauths) >= 3 and all(e['status'] == 200 for e in reauths)
+    # Each re-authentication carries the token the previous one issued: an unbroken chain from the login.
+    issued = [e['new_token_fp'] for e in entries if e['kind'] in ('login', 'reauth')]
+    assert [e['body_token_fp'] for e in reauths] == issued[:-1]
+    assert entries[-1]['ts'] - entries[0]['ts'] > 3 * LIFETIME
+    assert [e['status'] for e in entries if e['kind'] in ('lock', 'unlock')] == [204, 204]
+    assert result['taken']['changed'] is True and result['released']['changed'] is True
+    assert 'token' not in result['taken'] and 'token' not in result['released']
+    assert lock_free(simulator)
+
+
+def test_role_applies_changes_saves_activates_and_releases(simulator, runner):
+    proc, _result = runner.run('role_change.yml', extra_vars={'requests': [realm('edge-1'), realm('edge-2')]})
+    assert proc.returncode == 0, explain(proc)
+    kinds = [e['kind'] for e in sbc(simulator) if e['kind'] not in ('operation_status',)]
+    assert kinds == ['login', 'lock', 'config_write', 'config_write', 'management', 'management', 'management', 'unlock']
+    assert lock_free(simulator)
+
+
+def test_role_releases_the_lock_when_a_change_fails(simulator, runner):
+    requests = [realm('good-1'), realm('core'), realm('never-sent')]  # 'core' exists: 409
+    proc, _result = runner.run('role_change.yml', extra_vars={'requests': requests})
+    assert proc.returncode != 0
+    assert 'configuration lock was released' in proc.stdout and 'HTTP 409' in proc.stdout, explain(proc)
+    writes = [e for e in sbc(simulator) if e['kind'] == 'config_write']
+    assert [e['status'] for e in writes] == [200, 409]
+    assert not any(e['kind'] == 'management' for e in sbc(simulator)), 'nothing is saved after a failure'
+    assert sbc(simulator)[-1]['kind'] == 'unlock' and sbc(simulator)[-1]['status'] == 204
+    assert lock_free(simulator)
+
+
+def test_role_stops_when_the_lock_is_lost(simulator, runner):
+    tasks_file = os.path.join(PLAYBOOKS, 'revoke_midway.yml')
+    proc, _result = runner.run('role_change.yml', extra_vars={'tasks_file': tasks_file})
+    assert proc.returncode != 0
+    assert 'does not hold the configuration lock' in proc.stdout and 'lost' in proc.stdout, explain(proc)
+    writes = [e for e in sbc(simulator) if e['kind'] == 'config_write']
+    # The revoked token's attempt is refused by the SBC (401); the retry with the fresh token, which no longer
+    # holds the lock, is never sent.
+    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(200, True), (401, False)]
+    assert 'after-revoke' not in simulator.state_snapshot()['config']['elements']['realm-config']
+    assert lock_free(simulator)
+
+
+def test_lock_held_by_another_client_fails_at_once_without_wait(simulator, runner):
+    simulator.lock_by_other()
+    started = time.time()
+    proc, result = runner.run('lock_contention.yml', extra_vars={'wait': 0})
+    assert proc.returncode == 0, explain(proc)
+    assert result['failed'] is True
+    assert 'held by another user' in result['msg'] and 'Resource locked by another user' in result['msg']
+    assert time.time() - started < 30
+    assert [e['status'] for e in sbc(simulator, 'lock')] == [423]
+
+
+def test_lock_is_acquired_once_the_other_client_releases_it(simulator, runner):
+    simulator.lock_by_other(release_after=2)
+    proc, result = runner.run('lock_contention.yml', extra_vars={'wait': 20})
+    assert proc.returncode == 0, explain(proc)
+    assert result['failed'] is False and result['changed'] is True
+    assert float(result['waited']) >= 1
+    statuses = [e['status'] for e in sbc(simulator, 'lock')]
+    assert statuses[-1] == 204 and 423 in statuses
+    assert lock_free(simulator)
+
+
+def test_rerun_after_kill_reuses_the_lock_without_waiting(simulator, runner):
+    cmd_proc = runner.spawn('lock_and_hang.yml')
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not sbc(simulator, 'config_write'):
+            time.sleep(0.1)
+        assert sbc(simulator, 'config_write'), 'the first run never got to its change'
+    finally:
+        os.killpg(cmd_proc.pid, signal.SIGKILL)
+        cmd_proc.wait(10)
+    assert not lock_free(simulator)
+    started = time.time()
+    proc, result = runner.run('lock_change_release.yml')
+    assert proc.returncode == 0, explain(proc)
+    assert time.time() - started < 60
+    assert result['taken_changed'] is False, 'the lock was still ours'
+    assert result['predicted_changed'] is False
+    assert (result['released_changed'], result['released_again_changed']) == (True, False)
+    assert [e['kind'] for e in sbc(simulator)].count('login') == 1
+    assert all(e['is_lock_owner'] for e in sbc(simulator, 'config_write'))
+    assert lock_free(simulator)
