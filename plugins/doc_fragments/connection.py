@@ -75,7 +75,7 @@ options:
     description:
       - V(file) keeps tokens between tasks, forks and runs in O(token_cache_dir), so one login serves a whole play and
         an Oracle SBC token (with the configuration lock tied to it) is renewed rather than replaced.
-      - V(none) keeps nothing: every plugin call logs in anew.
+      - V(none) keeps nothing, so every plugin call logs in anew.
     type: str
     choices: [file, none]
     default: file

@@ -51,7 +51,7 @@ attributes:
 notes:
   - O(token_cache=none) is refused. The lock belongs to a token, and a token that is not kept would leave the lock
     orphaned on the SBC until it expires.
-  - Run it where the other tasks of the change run (usually C(delegate_to: localhost)) so they share the token cache.
+  - Run it where the other tasks of the change run (usually C(delegate_to=localhost)) so they share the token cache.
 seealso:
   - module: apiauth.vendors.vendor_request
   - role: apiauth.vendors.sbc_locked_change

@@ -26,7 +26,7 @@ options:
       - The vendor API to call.
     type: str
     required: true
-    choices: [bigfix_inventory, oracle_sbc, bigid]
+    choices: [bigfix_inventory, bigid, oracle_sbc]
   path:
     description:
       - Path relative to the vendor's API root (C(/rest/{api_version}/) for the SBC, C(/api/v1/) for BigID, the
@@ -204,6 +204,7 @@ operation:
   sample: {"operation": "save", "status": "success"}
 '''
 
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import VENDORS
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
 from ansible_collections.apiauth.vendors.plugins.module_utils.request import call, encode_body
@@ -215,7 +216,7 @@ READS = ('GET',)
 def main():
     module = build_module(
         dict(
-            vendor=dict(type='str', required=True, choices=['bigfix_inventory', 'oracle_sbc', 'bigid']),
+            vendor=dict(type='str', required=True, choices=list(VENDORS)),
             path=dict(type='str', required=True),
             method=dict(type='str', default='GET', choices=['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
             query=dict(type='dict'),
