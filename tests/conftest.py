@@ -1,0 +1,56 @@
+"""Pytest fixtures for the vendor API simulator in tests/simulator.
+
+simulator          a started Simulator in a fresh state (one server per process, reset before every test)
+simulator_factory  call it with settings to get a dedicated started Simulator (stopped at teardown)
+simulator_process  the simulator as a separate process (python tests/simulator), for out-of-process clients
+"""
+
+import os
+import sys
+
+import pytest
+
+if __name__.startswith("ansible_collections."):
+    # ansible-test units: the collection is installed at .../ansible_collections/apiauth/vendors
+    from ansible_collections.apiauth.vendors.tests.simulator import Simulator
+    from ansible_collections.apiauth.vendors.tests.simulator.fixture import SimulatorFactory, SimulatorProcess
+else:
+    # plain pytest from a checkout: import the package as `simulator` from this directory
+    _TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+    if _TESTS_DIR not in sys.path:
+        sys.path.insert(0, _TESTS_DIR)
+    from simulator import Simulator
+    from simulator.fixture import SimulatorFactory, SimulatorProcess
+
+
+@pytest.fixture(scope="session")
+def simulator_session(tmp_path_factory):
+    """The per-process server behind `simulator` (ansible-test forks each test: each fork starts its own)."""
+    sim = Simulator(state_dir=str(tmp_path_factory.mktemp("simulator")))
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def simulator(simulator_session):
+    """A started Simulator with default settings, no tokens, no lock, an empty journal and no faults."""
+    simulator_session.reset()
+    return simulator_session
+
+
+@pytest.fixture
+def simulator_factory(tmp_path):
+    """simulator_factory(**settings) -> a started Simulator of its own."""
+    factory = SimulatorFactory(str(tmp_path))
+    yield factory
+    factory.close()
+
+
+@pytest.fixture
+def simulator_process(tmp_path):
+    """A running `python tests/simulator --port 0` process (attributes url, ca_path, pid; stop())."""
+    process = SimulatorProcess(str(tmp_path / "simulator-process"))
+    process.start()
+    yield process
+    process.stop()

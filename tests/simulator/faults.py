@@ -1,0 +1,67 @@
+"""Fault injection rules: 5xx bursts, dropped connections, slow replies and malformed bodies."""
+
+ACTIONS = ("status", "drop", "slow", "malformed")
+
+_RULE_KEYS = ("name", "path", "method", "action", "status", "delay", "times")
+
+# Neither well-formed XML (unclosed <p>, <br>, undefined &nbsp;) nor JSON: what a proxy error page looks like.
+MALFORMED_BODY = (
+    b"<!DOCTYPE html>\n<html><head><title>Gateway error</title></head>"
+    b"<body><p>The upstream server sent an invalid reply.<br>Please retry&nbsp;later.</body></html>\n"
+)
+
+
+def normalize_rule(rule):
+    """Validate one fault rule and fill in defaults; raises ValueError on a bad rule."""
+    if not isinstance(rule, dict):
+        raise ValueError("a fault rule must be a mapping")
+    unknown = set(rule) - set(_RULE_KEYS)
+    if unknown:
+        raise ValueError("unknown fault rule keys: %s" % ", ".join(sorted(unknown)))
+    path = rule.get("path")
+    if not isinstance(path, str):
+        raise ValueError("a fault rule needs a 'path' substring")
+    action = rule.get("action", "status")
+    if action not in ACTIONS:
+        raise ValueError("fault action must be one of %s" % ", ".join(ACTIONS))
+    method = rule.get("method")
+    if method is not None and (not isinstance(method, str) or not method.isalpha()):
+        raise ValueError("fault method must be an HTTP method name")
+    status = rule.get("status", 503)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        raise ValueError("fault status must be an integer between 400 and 599")
+    delay = rule.get("delay", 2.0)
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= 60:
+        raise ValueError("fault delay must be between 0 and 60 seconds")
+    times = rule.get("times", 1)
+    if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 100000:
+        raise ValueError("fault times must be an integer between 1 and 100000")
+    name = rule.get("name") or ("status:%d" % status if action == "status" else action)
+    if not isinstance(name, str):
+        raise ValueError("fault name must be a string")
+    return {
+        "name": name,
+        "path": path,
+        "method": method.upper() if method else None,
+        "action": action,
+        "status": status,
+        "delay": float(delay),
+        "times": times,
+    }
+
+
+def take_fault(rules, method, target):
+    """Consume one use of the first rule matching method and target (path?query); return a copy or None.
+
+    The caller holds the state lock: rules is the live settings list and is mutated here.
+    """
+    for index, rule in enumerate(rules):
+        if rule["path"] not in target:
+            continue
+        if rule["method"] and rule["method"] != method:
+            continue
+        rule["times"] -= 1
+        if rule["times"] <= 0:
+            del rules[index]
+        return dict(rule)
+    return None

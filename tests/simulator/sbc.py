@@ -1,0 +1,393 @@
+"""Oracle Communications SBC REST API: token auth, re-authentication, the configuration lock, config elements
+and save/verify/activate operations (SPEC section 1)."""
+
+import base64
+import binascii
+import hmac
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from .journal import fingerprint
+from .wire import Response, sbc_envelope, sbc_error, xml_response, xml_text
+
+VENDOR = "oracle_sbc"
+PREFIX = "/rest/"
+MAX_ELEMENTS = 5000
+
+LOCKED_BY_OTHER = "Resource locked by another user"
+NO_LOCK = "User does not have the lock"
+
+_ELEMENT_TYPE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+_ACTION_METHODS = {"save": "PUT", "verify": "PUT", "activate": "POST"}
+
+# endpoint name -> {method: journal kind}
+_ENDPOINTS = {
+    "auth": {"POST": "login"},
+    "lock": {"POST": "lock"},
+    "unlock": {"POST": "unlock"},
+    "elements": {"GET": "config_read", "POST": "config_write", "PUT": "config_write", "DELETE": "config_write"},
+    "management": {"PUT": "management", "POST": "management"},
+    "operation": {"GET": "operation_status"},
+    "versions": {"GET": "versions"},
+}
+
+_RESOURCES = {
+    "auth/token": "auth",
+    "configuration/lock": "lock",
+    "configuration/unlock": "unlock",
+    "configuration/configElements": "elements",
+    "configuration/management": "management",
+}
+
+
+class SbcError(Exception):
+    """A request the SBC refuses: status plus the message for <messages>."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Route:
+    """Where a /rest/ path points: endpoint name (None if unknown), API version, operation id."""
+
+    name: str
+    version: str
+    op_id: int = 0
+
+
+def parse_route(path):
+    """Split /rest/{version}/{resource} into a Route."""
+    parts = path[len(PREFIX):].strip("/").split("/")
+    if parts == ["api", "supportedversions"]:
+        return Route("versions", None)
+    version, resource = parts[0], "/".join(parts[1:])
+    if resource in _RESOURCES:
+        return Route(_RESOURCES[resource], version)
+    head, _sep, tail = resource.rpartition("/")
+    if head == "configuration/management/operations" and tail.isdigit() and len(tail) < 10:
+        return Route("operation", version, int(tail))
+    return Route(None, version)
+
+
+def parse_basic(values):
+    """Return (username, password) from the Authorization header values; SbcError(400) when it is not
+    exactly 'Basic <base64 of user:password>'."""
+    if not values:
+        raise SbcError(400, "Authorization header is missing")
+    if len(values) > 1:
+        raise SbcError(400, "Multiple Authorization headers")
+    scheme, sep, credentials = values[0].partition(" ")
+    if scheme != "Basic" or not sep:
+        raise SbcError(400, "Authorization header must use the Basic scheme: 'Basic base64(username:password)'")
+    if not credentials or credentials != credentials.strip() or " " in credentials:
+        raise SbcError(400, "Authorization header must be 'Basic', one space, then the base64 credentials")
+    try:
+        decoded = base64.b64decode(credentials.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeError):
+        raise SbcError(400, "Authorization credentials could not be decoded: not valid base64 of UTF-8 text")
+    username, sep, password = decoded.partition(":")
+    if not sep or not username:
+        raise SbcError(400, "Authorization credentials must be 'username:password'")
+    return username, password
+
+
+def parse_reauth_body(request):
+    """Return the token of a re-authentication body (None when there is no body); SbcError(400) unless the
+    body is exactly token=<token> sent as application/x-www-form-urlencoded."""
+    if not request.body:
+        return None
+    if request.media_type != "application/x-www-form-urlencoded":
+        raise SbcError(400, "Re-authentication body must be application/x-www-form-urlencoded: token=<current token>")
+    try:
+        fields = parse_qsl(request.body.decode("ascii"), keep_blank_values=True, strict_parsing=True, max_num_fields=4)
+    except (UnicodeError, ValueError):
+        raise SbcError(400, "Re-authentication body is not a valid form: expected token=<current token>")
+    if len(fields) != 1 or fields[0][0] != "token" or not fields[0][1]:
+        raise SbcError(400, "Re-authentication body must be exactly token=<current token>")
+    return fields[0][1]
+
+
+def presented_bearer(request):
+    """The token of an exact 'Authorization: Bearer TOKEN' header, else None."""
+    value = request.header("Authorization") or ""
+    if not value.startswith("Bearer "):
+        return None
+    token = value[len("Bearer "):]
+    return token if token and token == token.strip() and " " not in token else None
+
+
+def element_xml(etype, attrs):
+    """<configElement> for one element."""
+    body = "".join("<attribute><name>%s</name><value>%s</value></attribute>" % (xml_text(n), xml_text(v)) for n, v in attrs)
+    return "<configElement><elementType>%s</elementType>%s</configElement>" % (xml_text(etype), body)
+
+
+def parse_element(request):
+    """(elementType, [(attribute, value), ...]) from a <configElement> body; SbcError on anything else."""
+    if request.media_type not in ("application/xml", "text/xml"):
+        raise SbcError(415, "Content-Type must be application/xml")
+    if b"<!DOCTYPE" in request.body or b"<!ENTITY" in request.body:
+        raise SbcError(400, "DTDs are not accepted")
+    try:
+        root = ET.fromstring(request.body)
+    except ET.ParseError as exc:
+        raise SbcError(400, "Malformed XML body: %s" % exc)
+    if root.tag != "configElement":
+        raise SbcError(400, "Body must be a <configElement>")
+    etype = (root.findtext("elementType") or "").strip()
+    if not _ELEMENT_TYPE_RE.match(etype):
+        raise SbcError(400, "Missing or invalid <elementType>")
+    attrs = []
+    for attribute in root.findall("attribute"):
+        name = (attribute.findtext("name") or "").strip()
+        if not name:
+            raise SbcError(400, "Every <attribute> needs a <name>")
+        attrs.append((name, attribute.findtext("value") or ""))
+    key = dict(attrs).get("name")
+    if not key:
+        raise SbcError(400, "Missing key attribute 'name'")
+    return etype, attrs
+
+
+class SbcApi:
+    """Handlers for /rest/...; called with State.lock held."""
+
+    vendor = VENDOR
+
+    def __init__(self, state):
+        self.state = state
+
+    @staticmethod
+    def owns(path):
+        """True for paths this API serves."""
+        return path.startswith(PREFIX)
+
+    @staticmethod
+    def error(status, message):
+        """An SBC XML error reply (used for injected faults too)."""
+        return sbc_error(status, message)
+
+    def _resolve(self, request):
+        """(route, rejection) where rejection is the reply for requests that never reach an endpoint."""
+        route = parse_route(request.path)
+        if not request.tls:
+            return route, sbc_error(426, "HTTPS is required", {"Upgrade": "TLS/1.2, HTTP/1.1"})
+        if route.name != "versions" and route.version not in self.state.settings.sbc_versions:
+            return route, sbc_error(404, "Unsupported API version: %s" % route.version)
+        if route.name is None:
+            return route, sbc_error(404, "Resource not found: %s" % request.path)
+        methods = _ENDPOINTS[route.name]
+        if request.method not in methods:
+            return route, sbc_error(405, "Method %s not allowed" % request.method, {"Allow": ", ".join(sorted(methods))})
+        return route, None
+
+    def describe(self, request, entry):
+        """Fill in the journal fields known on arrival: kind, presented token, lock owner."""
+        route, rejection = self._resolve(request)
+        entry["kind"] = "rejected" if rejection else _ENDPOINTS[route.name][request.method]
+        if route.name == "auth" and not rejection:
+            try:
+                body_token = parse_reauth_body(request)
+            except SbcError:
+                body_token = None
+            if body_token:
+                entry["kind"] = "reauth"
+                entry["body_token_fp"] = fingerprint(body_token)
+        presented = presented_bearer(request)
+        entry["token_fp"] = fingerprint(presented)
+        token = self.state.live_token(VENDOR, presented)
+        entry["user"] = token.user if token else None
+        holder = self.state.lock_holder()
+        entry["lock_owner_fp"] = holder.fp if holder else None
+        entry["is_lock_owner"] = holder is not None and holder is token
+
+    def handle(self, request, entry):
+        """Serve one request."""
+        route, rejection = self._resolve(request)
+        if rejection:
+            entry["kind"] = "rejected"
+            return rejection
+        handler = getattr(self, "_do_" + route.name)
+        try:
+            if route.name == "auth":
+                return handler(request, entry)
+            token = self._authenticate(request)
+            entry["user"] = token.user
+            return handler(request, entry, route, token)
+        except SbcError as exc:
+            return sbc_error(exc.status, exc.message)
+
+    def _authenticate(self, request):
+        values = request.header_values("Authorization")
+        if not values:
+            raise SbcError(401, "Authorization header is missing")
+        presented = presented_bearer(request)
+        if len(values) > 1 or presented is None:
+            raise SbcError(401, "Authorization header must be 'Bearer <token>'")
+        token = self.state.lookup(VENDOR, presented)
+        if token is None:
+            raise SbcError(401, "Invalid token")
+        if token.dead:
+            raise SbcError(401, "Token is no longer valid")
+        if not token.live():
+            raise SbcError(401, "Token expired")
+        return token
+
+    def _is_admin(self, user):
+        return bool(self.state.settings.users[VENDOR].get(user, {}).get("admin"))
+
+    def _require_lock(self, token):
+        if self.state.lock_holder() is not token:
+            raise SbcError(423, NO_LOCK)
+
+    # -- endpoints ---------------------------------------------------------------------------------------
+
+    def _do_auth(self, request, entry):
+        username, password = parse_basic(request.header_values("Authorization"))
+        body_token = parse_reauth_body(request)
+        if body_token:
+            entry["kind"] = "reauth"
+            entry["body_token_fp"] = fingerprint(body_token)
+        record = self.state.settings.users[VENDOR].get(username)
+        if record is None or not hmac.compare_digest(record["password"].encode("utf-8"), password.encode("utf-8")):
+            raise SbcError(401, "Invalid username or password")
+        old = None
+        if body_token:
+            old = self.state.lookup(VENDOR, body_token)
+            if old is None or old.user != username:
+                raise SbcError(401, "The token in the request body is not a token of this user")
+            if not old.live():
+                raise SbcError(401, "The token in the request body has expired or is no longer valid")
+        new = self.state.issue(VENDOR, username, self.state.settings.sbc_token_lifetime)
+        if old is not None:
+            # re-authentication: the old token dies now and hands its lock to the new one
+            if self.state.lock_holder() is old:
+                self.state.lock_token = new
+            if self.state.other_token is old:
+                self.state.other_token = new
+            old.dead = True
+        entry["user"] = username
+        entry["new_token_fp"] = new.fp
+        return xml_response(200, sbc_envelope(data="<accessToken>%s</accessToken>" % xml_text(new.value)))
+
+    def _do_lock(self, request, entry, route, token):
+        if not self._is_admin(token.user):
+            raise SbcError(403, "User does not have administrator privileges")
+        holder = self.state.lock_holder()
+        if holder is not None and holder is not token:
+            raise SbcError(423, LOCKED_BY_OTHER)
+        self.state.lock_token = token
+        return Response(204)
+
+    def _do_unlock(self, request, entry, route, token):
+        if not self._is_admin(token.user):
+            raise SbcError(403, "User does not have administrator privileges")
+        holder = self.state.lock_holder()
+        if holder is None:
+            raise SbcError(423, NO_LOCK)
+        if holder is not token:
+            raise SbcError(423, LOCKED_BY_OTHER)
+        self.state.lock_token = None
+        return Response(204)
+
+    def _do_elements(self, request, entry, route, token):
+        if request.method == "GET":
+            return self._list_elements(request)
+        self._require_lock(token)
+        if request.method == "DELETE":
+            return self._delete_element(request)
+        etype, attrs = parse_element(request)
+        elements = self.state.config.setdefault(etype, {})
+        key = dict(attrs)["name"]
+        if request.method == "POST":
+            if key in elements:
+                raise SbcError(409, "Element %s '%s' already exists" % (etype, key))
+            if sum(len(items) for items in self.state.config.values()) >= MAX_ELEMENTS:
+                raise SbcError(400, "Too many configuration elements")
+            elements[key] = attrs
+        else:
+            if key not in elements:
+                raise SbcError(404, "Element %s '%s' not found" % (etype, key))
+            changed = {name for name, _value in attrs}
+            elements[key] = [item for item in elements[key] if item[0] not in changed] + attrs
+        self.state.revision += 1
+        return xml_response(200, sbc_envelope(data=element_xml(etype, elements[key])))
+
+    def _list_elements(self, request):
+        etype = request.param("elementType")
+        if not etype or not _ELEMENT_TYPE_RE.match(etype):
+            raise SbcError(400, "Query parameter elementType is required")
+        filters = {name: values[0] for name, values in request.params.items() if name != "elementType"}
+        found = [attrs for attrs in self.state.config.get(etype, {}).values()
+                 if all((name, value) in attrs for name, value in filters.items())]
+        if filters and not found:
+            raise SbcError(404, "Element %s not found" % etype)
+        return xml_response(200, sbc_envelope(data="".join(element_xml(etype, attrs) for attrs in found)))
+
+    def _delete_element(self, request):
+        etype, key = request.param("elementType"), request.param("name")
+        if not etype or not key:
+            raise SbcError(400, "DELETE needs elementType and the key name=<value>")
+        elements = self.state.config.get(etype, {})
+        if key not in elements:
+            raise SbcError(404, "Element %s '%s' not found" % (etype, key))
+        del elements[key]
+        self.state.revision += 1
+        return Response(204)
+
+    def _do_management(self, request, entry, route, token):
+        action = request.param("action")
+        if action not in _ACTION_METHODS:
+            raise SbcError(400, "Unsupported action %r: use save, verify or activate" % (action,))
+        if request.method != _ACTION_METHODS[action]:
+            raise SbcError(405, "Action %s requires %s" % (action, _ACTION_METHODS[action]))
+        self._require_lock(token)
+        operation = self.state.new_operation(action, route.version, token.user, self.state.settings.async_delay)
+        if action == "save":
+            self.state.saved_revision = self.state.revision
+        elif action == "activate":
+            self.state.active_revision = self.state.saved_revision
+        link = "/rest/%s/configuration/management/operations/%d" % (route.version, operation.op_id)
+        return xml_response(202, sbc_envelope(links=[link]), {"Location": link})
+
+    def _do_operation(self, request, entry, route, token):
+        operation = self.state.operations.get(route.op_id)
+        if operation is None:
+            raise SbcError(404, "Operation %d not found" % route.op_id)
+        data = "<operationState><operation>%s</operation><status>%s</status></operationState>" % (operation.action, operation.status())
+        return xml_response(200, sbc_envelope(data=data))
+
+    def _do_versions(self, request, entry, route, token):
+        versions = sorted(self.state.settings.sbc_versions, key=lambda v: tuple(int(n) for n in v[1:].split(".")), reverse=True)
+        others = "".join("<version>%s</version>" % v for v in versions[1:])
+        data = "<supportedVersions><latestVersion>%s</latestVersion><otherVersions>%s</otherVersions></supportedVersions>" % (versions[0], others)
+        return xml_response(200, sbc_envelope(data=data))
+
+    # -- control API helpers --------------------------------------------------------------------------------
+
+    def lock_by_other(self):
+        """Log in as other-admin and take the lock, as a competing client would; return its token."""
+        holder = self.state.lock_holder()
+        if holder is not None:
+            raise SbcError(409, "The lock is already held (by %s)" % holder.user)
+        token = self.state.issue(VENDOR, "other-admin", self.state.settings.sbc_token_lifetime)
+        self.state.lock_token = token
+        self.state.other_token = token
+        return token
+
+    def release_other(self, token=None):
+        """Make the other client unlock and log out; only that token's lock (if token given). True if released."""
+        other = self.state.other_token
+        if other is None or (token is not None and other is not token):
+            return False
+        released = self.state.lock_holder() is other
+        if released:
+            self.state.lock_token = None
+        other.dead = True
+        self.state.other_token = None
+        return released

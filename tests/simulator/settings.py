@@ -1,0 +1,158 @@
+"""Simulator settings: defaults, validation and the built-in users of the three vendor APIs."""
+
+import copy
+import hashlib
+import re
+
+from .faults import normalize_rule
+
+VENDORS = ("oracle_sbc", "bigfix_inventory", "bigid")
+
+DEFAULT_USERS = {
+    "oracle_sbc": {
+        "admin": {"password": "sbc-admin-pass", "admin": True},
+        "operator": {"password": "sbc-operator-pass", "admin": False},
+        # the competing client that /_sim/lock_by_other logs in as
+        "other-admin": {"password": "other-admin-pass", "admin": True},
+    },
+    "bigfix_inventory": {
+        # no "token" key: the API token is derived from the name, see bigfix_api_token()
+        "bfi-user": {"password": "bfi-pass"},
+    },
+    "bigid": {
+        "bigid-admin": {"password": "bigid-pass", "user_token": "bigid-user-token-0123456789"},
+    },
+}
+
+# Allowed keys per vendor user record, with their types (a password is always required).
+_USER_FIELDS = {
+    "oracle_sbc": {"password": str, "admin": bool},
+    "bigfix_inventory": {"password": str, "token": str},
+    "bigid": {"password": str, "user_token": str},
+}
+
+_VERSION_RE = re.compile(r"^v\d+\.\d+$")
+
+# name: (kind, default, low, high); numbers are bounded so a typo cannot hang a test run
+_SCALARS = {
+    "sbc_token_lifetime": ("number", 600, 0.05, 86400),
+    "bigid_token_lifetime": ("number", 300, 0.05, 86400),
+    "latency": ("number", 0.0, 0.0, 30.0),
+    "async_delay": ("number", 0.2, 0.0, 60.0),
+    "bigid_jwt_exp": ("bool", True, None, None),
+    "bigfix_sso": ("bool", False, None, None),
+    "bigfix_token_in_url": ("bool", True, None, None),
+    "bigid_accept_post": ("bool", True, None, None),
+}
+
+FIELDS = tuple(_SCALARS) + ("sbc_versions", "users", "faults")
+
+
+def bigfix_api_token(user):
+    """Return the fixed 40-hex API token of a BigFix user (stable, so tests can precompute it)."""
+    return hashlib.sha256(("bigfix-api-token:" + user).encode("utf-8")).hexdigest()[:40]
+
+
+def _check_scalar(name, value):
+    kind, _default, low, high = _SCALARS[name]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("%s must be a boolean" % name)
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("%s must be a number" % name)
+    if not low <= value <= high:
+        raise ValueError("%s must be between %s and %s" % (name, low, high))
+    return value
+
+
+def _check_versions(value):
+    if not isinstance(value, list) or not value:
+        raise ValueError("sbc_versions must be a non-empty list")
+    for version in value:
+        if not isinstance(version, str) or not _VERSION_RE.match(version):
+            raise ValueError("sbc_versions entries look like 'v1.2', got %r" % (version,))
+    return list(value)
+
+
+def _check_user(vendor, name, record):
+    if not isinstance(name, str) or not name or ":" in name:
+        raise ValueError("%s user names must be non-empty strings without ':'" % vendor)
+    if not isinstance(record, dict) or not isinstance(record.get("password"), str):
+        raise ValueError("%s user %r needs a string password" % (vendor, name))
+    fields = _USER_FIELDS[vendor]
+    for key, value in record.items():
+        if key not in fields or not isinstance(value, fields[key]):
+            raise ValueError("%s user %r: bad field %r" % (vendor, name, key))
+    return dict(record)
+
+
+def merge_users(current, update):
+    """Return current users with update merged in per vendor; a user set to None is removed."""
+    if not isinstance(update, dict):
+        raise ValueError("users must be a mapping of vendor to users")
+    merged = copy.deepcopy(current)
+    for vendor, users in update.items():
+        if vendor not in VENDORS or not isinstance(users, dict):
+            raise ValueError("users: unknown vendor %r or not a mapping" % (vendor,))
+        for name, record in users.items():
+            if record is None:
+                merged[vendor].pop(name, None)
+            else:
+                merged[vendor][name] = _check_user(vendor, name, record)
+    return merged
+
+
+class Settings:
+    """Runtime-changeable settings; read attributes directly, change them through update()."""
+
+    def __init__(self, **values):
+        for name, (_kind, default, _low, _high) in _SCALARS.items():
+            setattr(self, name, default)
+        self.sbc_versions = ["v1.0", "v1.1", "v1.2"]
+        self.users = copy.deepcopy(DEFAULT_USERS)
+        self.faults = []
+        self.update(values)
+
+    def __getitem__(self, name):
+        if name not in FIELDS:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def update(self, values):
+        """Validate every value first, then apply them all (users merge, faults replace)."""
+        if not isinstance(values, dict):
+            raise ValueError("settings must be a mapping")
+        checked = {}
+        for name, value in values.items():
+            if name in _SCALARS:
+                checked[name] = _check_scalar(name, value)
+            elif name == "sbc_versions":
+                checked[name] = _check_versions(value)
+            elif name == "users":
+                checked[name] = merge_users(self.users, value)
+            elif name == "faults":
+                if not isinstance(value, list) or len(value) > 100:
+                    raise ValueError("faults must be a list of at most 100 rules")
+                checked[name] = [normalize_rule(rule) for rule in value]
+            else:
+                raise ValueError("unknown setting %r" % (name,))
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+    def restore(self, snapshot):
+        """Put back a snapshot taken with as_dict(): users are replaced, not merged."""
+        users = snapshot["users"]
+        self.users = merge_users({vendor: {} for vendor in VENDORS}, users)
+        self.update({name: value for name, value in snapshot.items() if name != "users"})
+
+    def as_dict(self, mask_secrets=False):
+        """Return a deep copy of all settings; mask_secrets hides passwords and tokens."""
+        data = {name: copy.deepcopy(getattr(self, name)) for name in FIELDS}
+        if mask_secrets:
+            for users in data["users"].values():
+                for record in users.values():
+                    for key in ("password", "token", "user_token"):
+                        if key in record:
+                            record[key] = "********"
+        return data
