@@ -10,7 +10,7 @@ import signal
 import subprocess
 import time
 
-from conftest import PLAYBOOKS, explain
+from playbook_runner import PLAYBOOKS, explain
 
 LIFETIME = 3   # simulator and client token lifetime, seconds
 MARGIN = 2     # renew when less than this is left: about every second

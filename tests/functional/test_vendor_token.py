@@ -5,7 +5,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from conftest import explain
+from playbook_runner import explain
 
 WRONG_PASSWORD = 'Wr0ng-But-Secret-Passw0rd'
 
