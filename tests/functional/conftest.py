@@ -18,4 +18,3 @@ def _collections(tmp_path_factory):
 @pytest.fixture
 def runner(simulator, tmp_path, _collections):
     return PlaybookRunner(simulator, str(tmp_path), _collections)
-

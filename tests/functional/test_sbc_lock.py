@@ -7,7 +7,6 @@ __metaclass__ = type
 
 import os
 import signal
-import subprocess
 import time
 
 from playbook_runner import PLAYBOOKS, explain

@@ -110,4 +110,3 @@ def test_no_token_in_any_url(simulator, runner):
     assert proc.returncode == 0, explain(proc)
     for entry in simulator.journal_entries():
         assert 'token=' not in (entry['query'] or ''), entry
-

@@ -57,9 +57,12 @@ def test_redact_masks_longest_first_and_skips_tiny_values():
     assert redact('a b c', ['a']) == 'a b c'
 
 
+def _b64(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip('=')
+
+
 def _jwt(claims):
-    enc = lambda obj: base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip('=')  # noqa: E731
-    return '%s.%s.sig' % (enc({'alg': 'HS256'}), enc(claims))
+    return '%s.%s.sig' % (_b64({'alg': 'HS256'}), _b64(claims))
 
 
 def test_jwt_expiry():
