@@ -135,21 +135,29 @@ def reply_messages(reply):
     return []
 
 
-def decode_body(reply):
+def xml_root(reply):
+    """The reply body's XML root element, or None when the body is not XML."""
+    text = (reply.text or '').strip()
+    if not text.startswith('<'):
+        return None
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError:
+        return None
+
+
+def decode_body(reply, root=None):
     """The reply body as plain data: JSON as JSON, XML through element_to_data, else the text."""
     text = reply.text or ''
     stripped = text.strip()
     if not stripped:
         return None
-    if 'json' in reply.content_type or stripped[0] in '{[':
+    if stripped[0] in '{[':
         try:
             return json.loads(stripped)
         except ValueError:
             pass
-    if 'xml' in reply.content_type or stripped.startswith('<'):
-        try:
-            root = ET.fromstring(stripped)
-            return {root.tag: element_to_data(root)}
-        except ET.ParseError:
-            pass
+    root = root if root is not None else xml_root(reply)
+    if root is not None:
+        return {root.tag: element_to_data(root)}
     return text

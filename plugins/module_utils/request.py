@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import json
 import time
-import xml.etree.ElementTree as ET
 
 try:
     from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -18,7 +17,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit, urlunsplit
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import data_to_xml, decode_body, element_to_data, reply_messages
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
 
 CONTENT_TYPES = {'json': 'application/json', 'xml': 'application/xml', 'form': 'application/x-www-form-urlencoded'}
 OPERATION_DONE = ('success', 'failed', 'failure', 'error', 'aborted')
@@ -43,15 +42,15 @@ def encode_body(body, body_format, headers=None):
 
 def describe_reply(reply):
     """A reply as module-result fields: status, url, data, messages, links, content."""
-    data, links = decode_body(reply), []
-    if isinstance(data, dict) and len(data) == 1 and 'response' in data:
-        # The SBC envelope: <response><data/><messages/><links/></response>.
-        root = ET.fromstring(reply.text.strip())
+    root, links = xml_root(reply), []
+    if root is not None and root.tag == 'response':
+        # The SBC envelope <response><data/><messages/><links/></response>: data and links are what callers want.
         inner = root.find('data')
         data = element_to_data(inner) if inner is not None and (len(inner) or (inner.text or '').strip()) else None
-        links = [(link.text or '').strip() for link in root.iter('link') if (link.text or '').strip()]
-        if not links and root.find('links') is not None:
-            links = [(el.text or '').strip() for el in root.find('links') if (el.text or '').strip()]
+        links_el = root.find('links')
+        links = [text.strip() for text in links_el.itertext() if text.strip()] if links_el is not None else []
+    else:
+        data = decode_body(reply, root)
     parts = urlsplit(reply.url)
     return {
         'status': reply.status,
