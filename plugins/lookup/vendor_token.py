@@ -8,7 +8,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 name: vendor_token
-author: apiauth.vendors contributors
+author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: A valid API token for BigFix Inventory, the Oracle SBC or BigID, cached and renewed
 version_added: 0.1.0
 description:

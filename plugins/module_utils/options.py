@@ -63,6 +63,8 @@ def module_argument_spec():
             entry['fallback'] = (env_fallback, [env])
         if name in SECRET_OPTIONS:
             entry['no_log'] = True
+        elif 'token' in name:
+            entry['no_log'] = False  # token_lifetime, token_cache...: settings, not secrets
         if name == 'token_cache':
             entry['choices'] = list(TOKEN_CACHE_CHOICES)
         spec[name] = entry

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: bigid_token_exchange
-author: apiauth.vendors contributors
+author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Exchange a BigID user token for a system token
 version_added: 0.1.0
 description:

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: sbc_config_lock
-author: apiauth.vendors contributors
+author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Hold or release the Oracle SBC configuration lock across tasks
 version_added: 0.1.0
 description:
@@ -52,9 +52,10 @@ notes:
   - O(token_cache=none) is refused. The lock belongs to a token, and a token that is not kept would leave the lock
     orphaned on the SBC until it expires.
   - Run it where the other tasks of the change run (usually C(delegate_to=localhost)) so they share the token cache.
+  - The role P(apiauth.vendors.sbc_locked_change#role) wraps this module and M(apiauth.vendors.vendor_request) into a
+    change that always gives the lock back.
 seealso:
   - module: apiauth.vendors.vendor_request
-  - role: apiauth.vendors.sbc_locked_change
 '''
 
 EXAMPLES = r'''

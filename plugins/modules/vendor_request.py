@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: vendor_request
-author: apiauth.vendors contributors
+author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: One authenticated REST call to BigFix Inventory, the Oracle SBC or BigID
 version_added: 0.1.0
 description:

@@ -101,7 +101,7 @@ class PlaybookRunner(object):
         run_env = dict(self.env)
         run_env.update(env or {})
         proc = subprocess.run(args, env=run_env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                              universal_newlines=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
         result = None
         if os.path.exists(result_file):
             with open(result_file) as handle:

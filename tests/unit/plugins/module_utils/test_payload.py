@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.bigid import jwt_expiry
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.http import Reply
+from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import Reply
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import (
     data_to_xml, decode_body, parse_json, parse_xml, reply_messages)
 

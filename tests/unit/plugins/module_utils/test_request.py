@@ -8,7 +8,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http import Reply
+from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import Reply
 from ansible_collections.apiauth.vendors.plugins.module_utils.request import describe_reply, encode_body
 
 
