@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Copy this checkout's files to DEST (.../ansible_collections/apiauth/vendors). ansible-test resolves its
+# working directory physically, so a symlink to the repo would not be inside ansible_collections/.
+set -euo pipefail
+dest=${1:?usage: build_collection.sh DEST}
+cd "$(dirname "$0")/.."
+rm -rf "$dest"
+mkdir -p "$dest"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # Tracked and new (not ignored) files, as they are in the work tree; deleted ones are skipped.
+    git ls-files -z --cached --others --exclude-standard \
+        | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+        | tar --null -T - -cf - | tar -xf - -C "$dest"
+else
+    tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$dest"
+fi

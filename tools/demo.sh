@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# make demo: start the simulator, run playbooks/demo.yml against it as an AWX credential would
+# (connection in environment variables), stop the simulator whatever happens.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build
+venv=$build/venv
+collection_root=$build/collections
+state=$build/demo-sim
+log=$state/simulator.log
+
+rm -rf "$state" "$build/demo-cache"
+mkdir -p "$state"
+"$venv/bin/python" "$root/tests/simulator" --port 0 --state-dir "$state" >"$log" 2>&1 &
+sim_pid=$!
+trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do  # up to 20 s
+    grep -q '^simulator ready' "$log" 2>/dev/null && break
+    kill -0 "$sim_pid" 2>/dev/null || { cat "$log"; echo "simulator did not start" >&2; exit 1; }
+    sleep 0.2
+done
+ready=$(grep '^simulator ready' "$log") || { cat "$log"; echo "simulator not ready after 20 s" >&2; exit 1; }
+url=$(sed -n 's/.*url=\([^ ]*\).*/\1/p' <<<"$ready")
+ca=$(sed -n 's/.*ca=\([^ ]*\).*/\1/p' <<<"$ready")
+echo "$ready"
+
+export ORACLE_SBC_URL=$url ORACLE_SBC_USERNAME=admin ORACLE_SBC_PASSWORD=sbc-admin-pass
+export BIGFIX_INVENTORY_URL=$url BIGFIX_INVENTORY_USERNAME=bfi-user BIGFIX_INVENTORY_PASSWORD=bfi-pass
+export BIGID_URL=$url BIGID_USER_TOKEN=bigid-user-token-0123456789
+export APIAUTH_CA_PATH=$ca APIAUTH_TOKEN_CACHE_DIR=$build/demo-cache
+export ANSIBLE_COLLECTIONS_PATH=$collection_root ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+
+cd "$collection_root/ansible_collections/apiauth/vendors"
+"$venv/bin/ansible-playbook" playbooks/demo.yml
