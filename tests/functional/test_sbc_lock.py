@@ -128,3 +128,12 @@ def test_rerun_after_kill_reuses_the_lock_without_waiting(simulator, runner):
     assert [e['kind'] for e in sbc(simulator)].count('login') == 1
     assert all(e['is_lock_owner'] for e in sbc(simulator, 'config_write'))
     assert lock_free(simulator)
+
+
+def test_role_in_check_mode_changes_nothing(simulator, runner):
+    proc, _result = runner.run('role_change.yml', extra_vars={'requests': [realm('edge-1')]}, check=True)
+    assert proc.returncode == 0, explain(proc)
+    assert 'changed=' in proc.stdout
+    # Check mode decides from the token cache: nothing at all goes to the SBC.
+    assert sbc(simulator) == []
+    assert lock_free(simulator)
