@@ -11,8 +11,8 @@ import time
 
 from playbook_runner import PLAYBOOKS, explain
 
-LIFETIME = 3   # simulator and client token lifetime, seconds
-MARGIN = 2     # renew when less than this is left: about every second
+LIFETIME = 4   # simulator and client token lifetime, seconds
+MARGIN = 3     # renew once a token is a second old; a task may then start up to 4 s later and still find it alive
 
 
 def sbc(sim, kind=None):
