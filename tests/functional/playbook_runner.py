@@ -11,6 +11,9 @@ import shutil
 import subprocess
 import sys
 
+from ansible.release import __version__ as _ansible_version
+
+ANSIBLE_VERSION = tuple(int(part) for part in _ansible_version.split('.')[:2])
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
 # The repo root is the collection root; ansible needs it under ansible_collections/apiauth/vendors.
@@ -52,6 +55,10 @@ class PlaybookRunner(object):
         for name in list(self.env):
             if name.startswith(('ANSIBLE_', 'ORACLE_SBC_', 'BIGFIX_INVENTORY_', 'BIGID_', 'APIAUTH_')):
                 del self.env[name]
+        if ANSIBLE_VERSION < (2, 19):
+            # Older ansible-core renders templated values as strings unless native types are on;
+            # the plays report booleans and numbers back to the tests. (2.19 deprecates the setting.)
+            self.env['ANSIBLE_JINJA2_NATIVE'] = '1'
         self.env.update({
             'ANSIBLE_COLLECTIONS_PATH': collections,
             'ANSIBLE_HOME': os.path.join(workdir, 'ansible-home'),
