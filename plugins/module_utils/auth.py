@@ -50,9 +50,10 @@ class VendorSession(object):
         self.driver.validate()
         self.secrets = settings.secrets()
         self.http = http or HttpClient(settings, secrets=self.secrets)
-        self.cache = cache if cache is not None else open_cache(settings)
         self.clock = clock
+        # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
+        self.cache = cache if cache is not None or self.key is None else open_cache(settings)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
 
     # -- tokens -------------------------------------------------------------------------

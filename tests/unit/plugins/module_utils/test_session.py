@@ -171,3 +171,12 @@ def test_wrong_password_message_is_the_vendors_and_scrubbed(simulator, make):
     with pytest.raises(ApiAuthError) as err:
         make('oracle_sbc', password='sbc-admin-pass-WRONG').token()
     assert 'Invalid username or password' in str(err.value) and 'WRONG' not in str(err.value)
+
+
+def test_ready_token_needs_no_call_and_no_cache(simulator, make, tmp_path):
+    cache_dir = tmp_path / 'never-created'
+    session = make('bigfix_inventory', token='f' * 40, username=None, password=None, token_cache_dir=str(cache_dir))
+    assert session.token().token == 'f' * 40
+    assert session.request('GET', 'api/sam/about').status == 401  # the simulator does not know this token
+    assert [e['kind'] for e in simulator.journal_entries()] == ['api']  # no login, no retry with a new login
+    assert not cache_dir.exists()
