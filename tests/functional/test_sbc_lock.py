@@ -137,3 +137,15 @@ def test_role_in_check_mode_changes_nothing(simulator, runner):
     # Check mode decides from the token cache: nothing at all goes to the SBC.
     assert sbc(simulator) == []
     assert lock_free(simulator)
+
+
+def test_module_passwords_never_show_at_vvvv(simulator, runner):
+    password = 'module-defaults-S3cret-pw'
+    simulator.configure(users={'oracle_sbc': {'admin': {'password': password, 'admin': True}}})
+    proc, result = runner.run('modules_with_password.yml', verbosity=4, extra_vars={'sbc_password': password},
+                              env={'ORACLE_SBC_PASSWORD': 'not-used-when-module-defaults-give-one'})
+    assert proc.returncode == 0, explain(proc)
+    assert password not in proc.stdout
+    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in proc.stdout  # the invocation shows the password masked
+    assert result == {'realms': 2, 'changed': False}
+    assert [e['kind'] for e in sbc(simulator)] == ['login', 'lock', 'config_read', 'unlock']
