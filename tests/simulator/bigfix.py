@@ -4,6 +4,7 @@ in a Token header or ?token= query parameter (SPEC section 1)."""
 import hmac
 import json
 
+from .api_base import VendorApi
 from .journal import fingerprint
 from .settings import bigfix_api_token
 from .wire import json_response
@@ -30,18 +31,12 @@ def _reply(status, payload):
     return json_response(status, payload, _HEADERS)
 
 
-class BigFixApi:
+class BigFixApi(VendorApi):
     """Handlers for /api/get_token and /api/sam/...; called with State.lock held."""
 
     vendor = VENDOR
-
-    def __init__(self, state):
-        self.state = state
-
-    @staticmethod
-    def owns(path):
-        """True for paths this API serves."""
-        return path == TOKEN_PATH or path.startswith(API_PREFIX)
+    paths = (TOKEN_PATH,)
+    prefixes = (API_PREFIX,)
 
     @staticmethod
     def error(status, message):

@@ -7,6 +7,7 @@ import math
 import secrets
 import time
 
+from .api_base import VendorApi
 from . import jwt
 from .journal import fingerprint
 from .wire import json_response
@@ -27,18 +28,11 @@ def _fail(status, message):
     return json_response(status, {"success": False, "message": message})
 
 
-class BigIdApi:
+class BigIdApi(VendorApi):
     """Handlers for /api/v1/...; called with State.lock held."""
 
     vendor = VENDOR
-
-    def __init__(self, state):
-        self.state = state
-
-    @staticmethod
-    def owns(path):
-        """True for paths this API serves."""
-        return path.startswith(PREFIX)
+    prefixes = (PREFIX,)
 
     @staticmethod
     def error(status, message):

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from .api_base import VendorApi
 from .journal import fingerprint
 from .wire import Response, sbc_envelope, sbc_error, xml_response, xml_text
 
@@ -154,18 +155,11 @@ def parse_element(request):
     return etype, attrs
 
 
-class SbcApi:
+class SbcApi(VendorApi):
     """Handlers for /rest/...; called with State.lock held."""
 
     vendor = VENDOR
-
-    def __init__(self, state):
-        self.state = state
-
-    @staticmethod
-    def owns(path):
-        """True for paths this API serves."""
-        return path.startswith(PREFIX)
+    prefixes = (PREFIX,)
 
     @staticmethod
     def error(status, message):
