@@ -42,6 +42,14 @@ options:
     type: str
     choices: [token, headers, dict]
     default: token
+  force_renew:
+    description:
+      - Renew the cached token now, however long it still has. The Oracle SBC token is re-authenticated with itself
+        (the configuration lock stays with it), a BigID system token is exchanged again, a BigFix Inventory token is
+        fetched again with C(get_token).
+      - For a task that got a 401 with a cached token, for example after the token was regenerated on the server.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.connection.lookup
@@ -81,6 +89,12 @@ EXAMPLES = r'''
     bigid_user_token: "{{ vault_bigid_user_token }}"
   no_log: true
 
+- name: Retry a call with a renewed token after a 401 (e.g. the BigFix token was regenerated on the server)
+  ansible.builtin.uri:
+    url: https://bfi.example.com:9081/api/sam/about
+    headers: "{{ lookup('apiauth.vendors.vendor_token', 'bigfix_inventory', output='headers', force_renew=true) }}"
+  when: about is failed and about.status == 401
+
 - name: Show when the SBC token must be renewed, never the token itself
   ansible.builtin.debug:
     msg: "SBC token valid until {{ lookup('apiauth.vendors.vendor_token', 'oracle_sbc', output='dict').expires_at }}"
@@ -118,6 +132,7 @@ _raw:
 
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
@@ -133,10 +148,14 @@ OUTPUTS = ('token', 'headers', 'dict')
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        unknown = sorted(set(kwargs) - set(COMMON_OPTIONS) - set(('vendor', 'output')))
+        unknown = sorted(set(kwargs) - set(COMMON_OPTIONS) - set(('vendor', 'output', 'force_renew')))
         if unknown:
             raise AnsibleLookupError('vendor_token: unknown option(s) %s' % ', '.join(unknown))
         output = kwargs.pop('output', None) or 'token'
+        try:
+            force = boolean(kwargs.pop('force_renew', False), strict=True)
+        except TypeError as exc:
+            raise AnsibleLookupError('vendor_token: force_renew: %s' % exc)
         if output not in OUTPUTS:
             raise AnsibleLookupError('vendor_token: output must be one of %s, got %r' % (', '.join(OUTPUTS), output))
         vendors = [kwargs.pop('vendor')] if kwargs.get('vendor') else list(terms or [])
@@ -144,14 +163,14 @@ class LookupModule(LookupBase):
         if not vendors:
             raise AnsibleLookupError('vendor_token: vendor is required (vendor=oracle_sbc|bigfix_inventory|bigid, '
                                      'or the vendor name as the first term)')
-        return [self._one(vendor, output, kwargs, variables) for vendor in vendors]
+        return [self._one(vendor, output, force, kwargs, variables) for vendor in vendors]
 
-    def _one(self, vendor, output, direct, variables):
+    def _one(self, vendor, output, force, direct, variables):
         settings = None
         try:
             settings = vendor_settings(vendor, direct, variables=self._variables_for(vendor, variables))
             session = VendorSession(settings)
-            record = session.token()
+            record = session.token(force=force)
         except ApiAuthError as exc:
             secrets = settings.secrets() if settings else [v for k, v in direct.items() if k in ('password', 'token', 'user_token')]
             raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message)

@@ -57,23 +57,24 @@ class VendorSession(object):
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
 
     # -- tokens -------------------------------------------------------------------------
-    def token(self, reject=None):
+    def token(self, reject=None, force=False):
         """A TokenRecord good for at least ``refresh_margin`` more seconds.
 
         ``reject`` is a token the server has just refused (401): it is never returned again,
         and if the cache still holds it, it is replaced by a fresh login (it is dead, renewing
         it would fail). If another fork has meanwhile renewed it, that newer token is used.
+        ``force`` renews a cached token however long it still has (a login if it has expired).
         """
         if self.settings.token:
             return TokenRecord(self.settings.token, expires_at=None)  # a ready token: no login, no cache
         with self.cache.slot(self.key) as slot:
-            return self._fresh(slot, reject)
+            return self._fresh(slot, reject, force)
 
-    def _fresh(self, slot, reject):
+    def _fresh(self, slot, reject, force=False):
         record = slot.read()
         now = self.clock()
         usable = record is not None and record.token != reject
-        if usable and record.remaining(now) > self.settings.refresh_margin:
+        if usable and not force and record.remaining(now) > self.settings.refresh_margin:
             return record
         new = None
         if usable and record.alive(now):

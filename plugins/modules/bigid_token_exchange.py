@@ -101,8 +101,7 @@ def main():
     )
     session = open_session(module, 'bigid')
     try:
-        cached = session.cached() if module.params['force'] else None
-        record = session.token(reject=cached.token if cached else None)
+        record = session.token(force=module.params['force'])
     except ApiAuthError as exc:
         fail(module, exc)
     described = session.describe(record)

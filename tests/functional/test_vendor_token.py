@@ -28,11 +28,12 @@ def test_token_at_refresh_margin_is_reauthenticated_with_old_token_in_body(simul
     assert proc.returncode == 0, explain(proc)
     entries = simulator.journal_entries(vendor='oracle_sbc')
     auth = [e for e in entries if e['kind'] in ('login', 'reauth')]
-    assert [e['kind'] for e in auth] == ['login', 'reauth']
-    login, reauth = auth
+    assert [e['kind'] for e in auth] == ['login', 'reauth', 'reauth']  # the last one forced with force_renew=true
+    login, reauth, forced = auth
     assert reauth['status'] == 200
     assert reauth['body_token_fp'] == login['new_token_fp'], 'the re-authentication must carry the current token'
-    assert result['same_token'] is False
+    assert forced['body_token_fp'] == reauth['new_token_fp']
+    assert result['same_token'] is False and result['forced_is_new'] is True
     assert (result['new_status'], result['old_status']) == (200, 401)
     assert int(result['second_expires_in']) >= 5
 

@@ -180,3 +180,12 @@ def test_ready_token_needs_no_call_and_no_cache(simulator, make, tmp_path):
     assert session.request('GET', 'api/sam/about').status == 401  # the simulator does not know this token
     assert [e['kind'] for e in simulator.journal_entries()] == ['api']  # no login, no retry with a new login
     assert not cache_dir.exists()
+
+
+def test_force_renews_a_young_token_the_vendors_way(simulator, make):
+    sbc_first = make('oracle_sbc').token()
+    assert make('oracle_sbc').token(force=True).token != sbc_first.token
+    make('bigfix_inventory').token()
+    make('bigfix_inventory').token(force=True)
+    assert kinds(simulator, 'oracle_sbc') == ['login', 'reauth']
+    assert kinds(simulator, 'bigfix_inventory') == ['login', 'login']
