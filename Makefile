@@ -1,6 +1,6 @@
 # apiauth.vendors: `make demo` and `make test` on a fresh machine with python3 (3.11) and make.
 # Everything else (ansible-core, pytest, the simulator's cryptography) goes into build/venv from
-# the pinned requirements-test.txt.
+# the pinned requirements-test.txt; every stage runs in a copy of the collection under build/.
 
 PYTHON ?= python3
 BUILD := $(CURDIR)/build
@@ -10,9 +10,15 @@ COLLECTIONS := $(BUILD)/collections
 COLLECTION := $(COLLECTIONS)/ansible_collections/apiauth/vendors
 PYTEST := $(VBIN)/python -m pytest -p no:cacheprovider -q
 # The copied collection is what every stage runs: the same tree ansible-test and ansible see.
-IN_COLLECTION := cd $(COLLECTION) && PATH=$(VBIN):$$PATH PYTHONPATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS)
+IN_COLLECTION := cd $(COLLECTION) && export PATH=$(VBIN):$$PATH PYTHONPATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) &&
+# A stage's banner and its duration, e.g. `<== sanity ok in 412s`.
+START = @echo "==> $@"; t0=$$(date +%s);
+DONE = && echo "<== $@ ok in $$(( $$(date +%s) - t0 ))s"
+
 
 .PHONY: all test demo units ansible-test-units functional sanity offline-ansible-test collection venv clean
+# One stage at a time, in the order given, even under make -j: readable output, first failure stops.
+.NOTPARALLEL:
 
 all: test
 
@@ -20,33 +26,36 @@ test: units ansible-test-units functional sanity
 
 venv: $(VENV)/.installed
 
+# Re-created from scratch whenever the pins change; the machine's pip configuration applies.
 $(VENV)/.installed: requirements-test.txt
+	@echo "==> venv ($(VENV) from requirements-test.txt)"
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(VBIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
 collection: venv
-	tools/build_collection.sh $(COLLECTION)
+	@echo "==> collection ($(COLLECTION))"
+	@tools/build_collection.sh $(COLLECTION)
 
 units: collection
-	$(IN_COLLECTION) $(PYTEST) tests/unit
+	$(START) $(IN_COLLECTION) $(PYTEST) tests/unit $(DONE)
 
 # The same unit tests through ansible-test's own harness, in a virtualenv of its own.
 ansible-test-units: collection offline-ansible-test
-	$(IN_COLLECTION) ansible-test units --venv --python 3.11 --requirements --color no
+	$(START) $(IN_COLLECTION) ansible-test units --venv --python 3.11 --requirements --color no $(DONE)
 
 functional: collection
-	$(IN_COLLECTION) $(PYTEST) tests/functional
+	$(START) $(IN_COLLECTION) $(PYTEST) tests/functional $(DONE)
 
 sanity: collection offline-ansible-test
-	$(IN_COLLECTION) ansible-test sanity --python 3.11 --color no
+	$(START) $(IN_COLLECTION) ansible-test sanity --python 3.11 --color no $(DONE)
 
 # ansible-test fetches a pip bootstrap script from a host that is not reachable here; give it ours.
 offline-ansible-test: venv
-	$(VBIN)/python tools/get_pip_standin.py --install
+	@$(VBIN)/python tools/get_pip_standin.py --install
 
-demo: collection
+demo: venv collection
 	tools/demo.sh
 
 clean:

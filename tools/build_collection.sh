@@ -12,7 +12,9 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
         | tar --null -T - -cf - | tar -xf - -C "$dest"
 else
-    tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$dest"
+    # Not a git checkout (an unpacked archive): everything but what .gitignore lists.
+    tar --exclude=./build --exclude=./.git --exclude=./tests/output --exclude=.pytest_cache \
+        --exclude=__pycache__ --exclude='*.pyc' -cf - . | tar -xf - -C "$dest"
 fi
 # ansible-test lists files with git from the nearest .git upwards; without one here it would find
 # this checkout's, where build/ is ignored, and skip every target. An empty repository lists the copy.

@@ -13,7 +13,10 @@ rm -rf "$state" "$build/demo-cache"
 mkdir -p "$state"
 "$venv/bin/python" "$root/tests/simulator" --port 0 --state-dir "$state" >"$log" 2>&1 &
 sim_pid=$!
-trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
+play_pid=
+trap 'kill ${play_pid:+"$play_pid"} "$sim_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 for _ in $(seq 1 100); do  # up to 20 s
     grep -q '^simulator ready' "$log" 2>/dev/null && break
@@ -32,4 +35,10 @@ export APIAUTH_CA_PATH=$ca APIAUTH_TOKEN_CACHE_DIR=$build/demo-cache
 export ANSIBLE_COLLECTIONS_PATH=$collection_root ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 
 cd "$collection_root/ansible_collections/apiauth/vendors"
-"$venv/bin/ansible-playbook" playbooks/demo.yml
+# In the background so that a TERM or INT to this script stops the play and the simulator at once.
+"$venv/bin/ansible-playbook" playbooks/demo.yml &
+play_pid=$!
+status=0
+wait "$play_pid" || status=$?
+play_pid=
+exit "$status"
