@@ -190,8 +190,32 @@ class FileTokenCache(object):
                 raise
 
 
+def _creatable(directory):
+    """Whether ``directory`` exists as a writable directory or could be created by this user."""
+    while not os.path.exists(directory):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
+    return os.path.isdir(directory) and os.access(directory, os.W_OK | os.X_OK)
+
+
+def default_directory():
+    """Where tokens go when no token_cache_dir is set: ~/.cache/apiauth_vendors.
+
+    Some execution environment images run jobs as an arbitrary user whose home is ``/`` or not
+    writable; there a per-user directory under the system temp directory takes its place. Lookups
+    and modules on one host compute the same answer, so they still share one cache.
+    """
+    home = os.path.expanduser('~')
+    preferred = os.path.join(home, '.cache', 'apiauth_vendors')
+    if os.path.isabs(home) and home != os.sep and _creatable(preferred):
+        return preferred
+    return os.path.join(tempfile.gettempdir(), 'apiauth_vendors-%d' % os.getuid())
+
+
 def open_cache(settings):
     """The cache ``settings`` ask for."""
     if settings.token_cache == 'none':
         return MemoryTokenCache()
-    return FileTokenCache(settings.token_cache_dir, lock_timeout=max(60.0, 4.0 * settings.timeout))
+    return FileTokenCache(settings.token_cache_dir or default_directory(), lock_timeout=max(60.0, 4.0 * settings.timeout))

@@ -35,7 +35,7 @@ COMMON_OPTIONS = {
     'ca_path': ('path', None, 'APIAUTH_CA_PATH'),
     'timeout': ('int', 30, None),
     'token_cache': ('str', 'file', None),
-    'token_cache_dir': ('path', '~/.cache/apiauth_vendors', 'APIAUTH_TOKEN_CACHE_DIR'),
+    'token_cache_dir': ('path', None, 'APIAUTH_TOKEN_CACHE_DIR'),  # None: cache.default_directory()
     'refresh_margin': ('int', 120, None),
     'token_lifetime': ('int', None, None),
     'retries': ('int', 3, None),
@@ -148,6 +148,12 @@ def resolve_options(vendor, env_names, direct, variables=None, environ=None):
     for name in ('timeout', 'refresh_margin', 'retries', 'token_lifetime'):
         if values[name] is not None and values[name] < 0:
             raise ApiAuthError('option %s must not be negative, got %s' % (name, values[name]), reason='bad_option')
+    if values['token_cache_dir'] is not None and not os.path.isabs(values['token_cache_dir']):
+        # Lookups and modules would each resolve it from their own working directory, which under
+        # AWX is the synced project checkout: tokens do not belong there.
+        raise ApiAuthError('option token_cache_dir must be an absolute path (or start with ~), got %r: a relative '
+                           'directory would keep tokens in the directory ansible-playbook runs from (in AWX, the project)'
+                           % values['token_cache_dir'], reason='bad_option')
     if values['timeout'] == 0:
         raise ApiAuthError('option timeout must be at least 1 second', reason='bad_option')
     return Settings(vendor, values, sources)

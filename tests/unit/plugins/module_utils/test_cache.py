@@ -8,10 +8,11 @@ __metaclass__ = type
 import multiprocessing
 import os
 import stat
+import tempfile
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import FileTokenCache, TokenRecord, cache_key
+from ansible_collections.apiauth.vendors.plugins.module_utils.cache import FileTokenCache, TokenRecord, cache_key, default_directory
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 
 
@@ -39,6 +40,26 @@ def test_existing_directory_is_tightened(tmp_path):
     directory.mkdir(mode=0o755)
     FileTokenCache(str(directory))
     assert mode(str(directory)) == 0o700
+
+
+def test_default_directory_is_under_home(tmp_path, monkeypatch):
+    monkeypatch.setenv('HOME', str(tmp_path / 'home'))
+    (tmp_path / 'home').mkdir()
+    assert default_directory() == str(tmp_path / 'home' / '.cache' / 'apiauth_vendors')
+
+
+@pytest.mark.parametrize('home', ['/', 'read-only'])
+def test_default_directory_falls_back_to_temp_when_home_is_unusable(tmp_path, monkeypatch, home):
+    # Execution environment images may run jobs as an arbitrary user whose home is / or read-only.
+    if home == 'read-only':
+        home = str(tmp_path / 'ro-home')
+        os.mkdir(home)
+        real_access = os.access
+        # Permission bits do not stop root, so the home is made read-only where the cache asks.
+        monkeypatch.setattr(os, 'access', lambda path, how: False if path.startswith(home) else real_access(path, how))
+    monkeypatch.setenv('HOME', home)
+    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path / 'tmp'))
+    assert default_directory() == str(tmp_path / 'tmp' / ('apiauth_vendors-%d' % os.getuid()))
 
 
 def test_key_reveals_neither_url_nor_principal():

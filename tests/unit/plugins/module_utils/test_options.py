@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.auth import vendor_settings
@@ -46,11 +48,24 @@ def test_missing_option_names_every_source():
     ({'refresh_margin': -1}, 'refresh_margin'),
     ({'token_cache': 'redis'}, 'token_cache'),
     ({'validate_certs': 'maybe'}, 'validate_certs'),
+    ({'token_cache_dir': 'tokens'}, 'token_cache_dir must be an absolute path'),
 ])
 def test_bad_values_are_clear_errors(direct, fragment):
     with pytest.raises(ApiAuthError) as err:
         vendor_settings('oracle_sbc', direct, environ={})
     assert fragment in str(err.value)
+
+
+def test_relative_cache_dir_from_the_environment_is_refused_too():
+    with pytest.raises(ApiAuthError) as err:
+        vendor_settings('oracle_sbc', {}, environ={'APIAUTH_TOKEN_CACHE_DIR': '.cache/tokens'})
+    assert 'in AWX, the project' in str(err.value)
+
+
+def test_cache_dir_accepts_home_relative_paths():
+    settings = vendor_settings('oracle_sbc', {'token_cache_dir': '~/tokens'}, environ={})
+    assert settings.token_cache_dir == os.path.join(os.path.expanduser('~'), 'tokens')
+    assert vendor_settings('oracle_sbc', {}, environ={}).token_cache_dir is None  # the cache picks its default
 
 
 def test_unknown_vendor():

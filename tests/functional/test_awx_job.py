@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+"""Jobs run the way AWX runs them: ansible-runner with a private data dir, the shipped job-template
+playbooks synced into its project/, credentials only as the environment variables the shipped credential
+types inject, and extra vars in env/extravars with survey answers marked !unsafe. Then: no secret in the
+job's events or artifacts, and no token anywhere under the private data dir (the project included)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import glob
+import json
+import os
+import shutil
+import stat
+import sys
+
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from playbook_runner import COLLECTION_ROOT, ansible_playbook
+
+ansible_runner = pytest.importorskip('ansible_runner')
+
+AWX = os.path.join(COLLECTION_ROOT, 'extensions', 'awx')
+JOB_TIMEOUT = 180
+VERBOSITY = 4  # AWX "Connection Debug": the most a job template shows of module arguments and results
+INPUTS = {
+    'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},
+    'bigfix_inventory': {'username': 'bfi-user', 'password': 'bfi-pass'},
+    'bigid': {'user_token': 'bigid-user-token-0123456789'},
+}
+SPEC_ENV = {
+    'oracle_sbc': {'ORACLE_SBC_URL', 'ORACLE_SBC_USERNAME', 'ORACLE_SBC_PASSWORD'},
+    'bigfix_inventory': {'BIGFIX_INVENTORY_URL', 'BIGFIX_INVENTORY_USERNAME', 'BIGFIX_INVENTORY_PASSWORD',
+                         'BIGFIX_INVENTORY_TOKEN'},
+    'bigid': {'BIGID_URL', 'BIGID_USER_TOKEN'},
+}
+
+
+def credential_type(vendor):
+    with open(os.path.join(AWX, 'credential_types', vendor + '.yml')) as handle:
+        return yaml.safe_load(handle)
+
+
+def inject(vendor, inputs):
+    """The environment AWX injects for a credential of the shipped type: its env injectors rendered
+    in a sandbox over the credential's inputs (fields left empty are undefined, so they render empty)."""
+    definition = credential_type(vendor)
+    env = ImmutableSandboxedEnvironment()
+    return dict((name, env.from_string(template).render(**inputs))
+                for name, template in definition['injectors']['env'].items())
+
+
+def awx_extra_vars(template_name, survey):
+    """env/extravars as AWX writes it: its own job variables, then the survey answers tagged !unsafe."""
+    job_vars = {}
+    for prefix in ('awx', 'tower'):
+        job_vars.update({
+            prefix + '_job_id': 42, prefix + '_job_launch_type': 'manual', prefix + '_job_template_id': 7,
+            prefix + '_job_template_name': template_name, prefix + '_user_name': 'netops', prefix + '_user_id': 3,
+            prefix + '_inventory_id': 1, prefix + '_inventory_name': 'Demo Inventory', prefix + '_project_revision': 'abc123',
+        })
+    text = yaml.safe_dump(job_vars, default_flow_style=False)
+    for name, value in survey.items():
+        text += '%s: !unsafe %s\n' % (name, json.dumps(value))
+    return text
+
+
+@pytest.fixture
+def awx_job(simulator, tmp_path, monkeypatch, request):
+    """run(playbook, survey, vendors) -> the finished ansible_runner Runner of an AWX-style job."""
+    collections = request.getfixturevalue('_collections')
+    # ansible-runner starts from this process's environment; an AWX job starts from the EE's, which has none of these.
+    for name in list(os.environ):
+        if name.startswith(('ANSIBLE_', 'ORACLE_SBC_', 'BIGFIX_INVENTORY_', 'BIGID_', 'APIAUTH_')):
+            monkeypatch.delenv(name)
+    private = tmp_path / 'private_data_dir'
+    home = tmp_path / 'home'  # the job user's home in the EE container
+    home.mkdir()
+
+    def run(playbook, survey, vendors):
+        project = private / 'project'
+        os.makedirs(str(project))
+        shutil.copy(os.path.join(AWX, 'job_templates', playbook), str(project))  # the project sync
+        os.makedirs(str(private / 'inventory'))
+        (private / 'inventory' / 'hosts').write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n'
+                                                     % sys.executable)
+        os.makedirs(str(private / 'env'))
+        (private / 'env' / 'extravars').write_text(awx_extra_vars(playbook, survey))
+        envvars = {
+            'HOME': str(home),
+            'PATH': os.path.dirname(ansible_playbook()) + os.pathsep + os.environ.get('PATH', ''),
+            'ANSIBLE_COLLECTIONS_PATH': collections,
+            'ANSIBLE_FORCE_COLOR': 'False',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'False',
+            'ANSIBLE_HOST_KEY_CHECKING': 'False',
+            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
+            'JOB_ID': '42',
+            'AWX_HOST': 'https://awx.example.com',
+            # The job template's environment: the simulator's private CA, as an EE would trust an internal CA.
+            'APIAUTH_CA_PATH': simulator.ca_path,
+        }
+        for vendor in vendors:
+            envvars.update(inject(vendor, dict(INPUTS[vendor], url=simulator.url)))
+        return ansible_runner.run(
+            private_data_dir=str(private), playbook=playbook, ident='42', envvars=envvars, verbosity=VERBOSITY,
+            quiet=True, suppress_env_files=True,
+            settings={'job_timeout': JOB_TIMEOUT, 'suppress_ansible_output': True})
+
+    run.private = private
+    run.home = home
+    return run
+
+
+def secrets_of(simulator):
+    """Every password and user token the job was given, and every token the simulator issued."""
+    given = [value for inputs in INPUTS.values() for value in inputs.values()]
+    with simulator.state.lock:
+        issued = list(simulator.state.tokens)
+    return given, issued
+
+
+def files_under(path):
+    return [name for name in glob.glob(os.path.join(str(path), '**'), recursive=True) if os.path.isfile(name)]
+
+
+def assert_no_secret(run, job, simulator):
+    given, issued = secrets_of(simulator)
+    assert issued, 'the job obtained no token'
+    events = [json.dumps(event) for event in job.events]
+    assert len(events) > 10
+    with open(job.stdout.name) as handle:
+        stdout = handle.read()
+    for secret in given + issued:
+        assert not [e for e in events if secret in e], 'a secret is in a job event'
+        assert secret not in stdout, 'a secret is in the job output'
+    # Artifacts and everything else in the private data dir (project, inventory, env): no token at all, and no
+    # password or user token except in artifacts/<ident>/command, where ansible-runner itself records the job's
+    # environment (AWX's credential injection, mode 0600, not ours to change).
+    for name in files_under(run.private):
+        with open(name, 'rb') as handle:
+            content = handle.read()
+        allowed = issued if name.endswith(os.sep + 'command') else issued + given
+        assert not [s for s in allowed if s.encode() in content], 'a secret is in %s' % name
+
+
+def assert_cache_in_home(run, simulator):
+    cache = run.home / '.cache' / 'apiauth_vendors'
+    assert stat.S_IMODE(os.stat(str(cache)).st_mode) == 0o700
+    records = glob.glob(str(cache / '*.json'))
+    assert records and all(stat.S_IMODE(os.stat(name).st_mode) == 0o600 for name in records)
+
+
+def test_credential_types_inject_the_spec_environment_variables():
+    for vendor, names in SPEC_ENV.items():
+        definition = credential_type(vendor)
+        assert set(definition['injectors']['env']) == names
+        fields = dict((field['id'], field) for field in definition['inputs']['fields'])
+        secret_fields = set(name for name, field in fields.items() if field.get('secret'))
+        assert secret_fields == set(('password', 'token', 'user_token')) & set(fields)
+        assert set(definition['inputs'].get('required', [])) <= set(fields)
+    # A BigFix credential with only a token (single sign-on) injects empty user and password, read as unset.
+    env = inject('bigfix_inventory', {'url': 'https://bfi', 'token': 'sso'})
+    assert env['BIGFIX_INVENTORY_USERNAME'] == '' and env['BIGFIX_INVENTORY_TOKEN'] == 'sso'
+
+
+def test_sbc_change_job_holds_the_lock_and_leaks_nothing(simulator, awx_job):
+    job = awx_job('sbc_add_realm.yml', {'realm_name': 'awx-edge-1', 'realm_description': 'added by AWX',
+                                        'sbc_activate': True}, vendors=('oracle_sbc', 'bigid'))
+    assert (job.status, job.rc) == ('successful', 0), job.stdout.read()
+    entries = simulator.journal_entries(vendor='oracle_sbc')
+    kinds = [e['kind'] for e in entries if e['kind'] != 'operation_status']
+    assert kinds == ['login', 'lock', 'config_write', 'management', 'management', 'management', 'unlock', 'config_read']
+    assert all(e['is_lock_owner'] for e in entries if e['kind'] == 'config_write')
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
+    assert 'awx-edge-1' in simulator.state_snapshot()['config']['elements']['realm-config']
+    stats = [e for e in job.events if e['event'] == 'playbook_on_stats'][0]['event_data']['artifact_data']
+    assert stats['sbc_realm_added'] == 'awx-edge-1'
+    assert int(stats['sbc_realm_count']) == 3  # the two seeded realms and the new one, read back after the unlock
+    assert_no_secret(awx_job, job, simulator)
+    assert_cache_in_home(awx_job, simulator)
+
+
+def test_bigid_inventory_job_exchanges_once_and_leaks_nothing(simulator, awx_job):
+    job = awx_job('bigid_data_sources.yml', {'bigid_location': 'EU'}, vendors=('bigid',))
+    assert (job.status, job.rc) == ('successful', 0), job.stdout.read()
+    kinds = [e['kind'] for e in simulator.journal_entries(vendor='bigid')]
+    assert kinds.count('exchange') == 1, kinds
+    stats = [e for e in job.events if e['event'] == 'playbook_on_stats'][0]['event_data']['artifact_data']
+    assert stats['bigid_data_sources'] == ['crm-postgres']
+    assert_no_secret(awx_job, job, simulator)
+    assert_cache_in_home(awx_job, simulator)
