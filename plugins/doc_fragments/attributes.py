@@ -12,6 +12,11 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options: {}
 attributes:
+  action:
+    description: Runs through an action plugin on the controller, which then runs the module where the task runs.
+  action_group:
+    description: Takes C(module_defaults) from the listed action group (C(group/<name>)), so a play sets a vendor's
+      connection once.
   check_mode:
     description: Can run in check mode and report whether it would change anything, without changing it.
   diff_mode:

@@ -84,7 +84,7 @@ options:
       - Directory of the token cache, created with mode 0700; token files are 0600.
       - Defaults to E(APIAUTH_TOKEN_CACHE_DIR) when that is set, else to C(~/.cache/apiauth_vendors) of the user that
         runs the plugin, or C(apiauth_vendors-<uid>) in the system temporary directory when that home is not writable.
-      - Must be absolute (C(~) is expanded): a relative directory would put tokens where C(ansible-playbook) runs,
+      - Must be absolute (C(~) is expanded), since a relative directory would put tokens where C(ansible-playbook) runs,
         which under AWX is the project checkout.
       - Under AWX every job runs in a fresh execution environment container, so the cache lives for one job.
       - Tokens are keyed by vendor, URL and principal (user name, or a hash of the BigID user token).

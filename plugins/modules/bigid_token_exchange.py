@@ -29,6 +29,11 @@ extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
 attributes:
+  action:
+    support: none
+  action_group:
+    support: full
+    membership: [apiauth.vendors.bigid]
   check_mode:
     support: full
     details: The exchange changes nothing on the BigID server, so it also runs in check mode.

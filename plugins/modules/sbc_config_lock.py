@@ -43,6 +43,11 @@ extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
 attributes:
+  action:
+    support: none
+  action_group:
+    support: full
+    membership: [apiauth.vendors.oracle_sbc]
   check_mode:
     support: full
     details: Reports whether the lock would be taken or released, from the token cache, without calling the SBC.

@@ -20,6 +20,10 @@ description:
   - Oracle SBC XML replies are returned as plain data (RV(data)), JSON replies as JSON.
   - For the Oracle SBC, a configuration change refused with 423 because this session no longer holds the
     configuration lock fails with a message that says so, and never retries without the lock.
+  - C(module_defaults) for the vendor's group (C(group/apiauth.vendors.oracle_sbc), C(group/apiauth.vendors.bigid) or
+    C(group/apiauth.vendors.bigfix_inventory)) apply to this module only when O(vendor) names that vendor, so one play
+    can set all three groups without one vendor's URL or credentials reaching another. The task's own arguments and
+    C(module_defaults) for C(apiauth.vendors.vendor_request) come first.
 options:
   vendor:
     description:
@@ -96,6 +100,13 @@ extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
 attributes:
+  action:
+    support: full
+    details: An action plugin applies the C(module_defaults) group of O(vendor), and only that group.
+  action_group:
+    support: none
+    membership: []
+    details: In no action group; see the description for how the vendor groups apply.
   check_mode:
     support: full
     details: Calls that change something (see O(changes)) are not sent in check mode; reads are.

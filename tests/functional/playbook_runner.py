@@ -106,7 +106,11 @@ class PlaybookRunner(object):
         if check:
             args.append('--check')
         run_env = dict(self.env)
-        run_env.update(env or {})
+        for name, value in (env or {}).items():  # None removes a variable
+            if value is None:
+                run_env.pop(name, None)
+            else:
+                run_env[name] = value
         proc = subprocess.run(args, env=run_env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               universal_newlines=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
         result = None
