@@ -15,13 +15,12 @@ import shutil
 import stat
 import sys
 
+import ansible_runner
 import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from playbook_runner import COLLECTION_ROOT, ansible_playbook
-
-ansible_runner = pytest.importorskip('ansible_runner')
 
 AWX = os.path.join(COLLECTION_ROOT, 'extensions', 'awx')
 JOB_TIMEOUT = 180

@@ -35,6 +35,14 @@ def test_env_names_follow_the_vendor():
     assert vendor_settings('oracle_sbc', {}, environ=env).token is None
 
 
+def test_empty_environment_variables_count_as_unset():
+    # An AWX credential injects every field of its type; the ones left empty arrive as empty variables.
+    env = {'BIGFIX_INVENTORY_URL': 'https://bfi', 'BIGFIX_INVENTORY_USERNAME': '', 'BIGFIX_INVENTORY_PASSWORD': '',
+           'BIGFIX_INVENTORY_TOKEN': 'sso'}
+    settings = vendor_settings('bigfix_inventory', {}, environ=env)
+    assert (settings.username, settings.password, settings.token) == (None, None, 'sso')
+
+
 def test_missing_option_names_every_source():
     settings = vendor_settings('bigid', {}, variables={}, environ={})
     with pytest.raises(ApiAuthError) as err:
