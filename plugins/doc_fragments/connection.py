@@ -60,6 +60,13 @@ options:
       - PEM file of the CA certificate(s) that signed the server certificate, instead of the system trust store.
       - Defaults to E(APIAUTH_CA_PATH) when that is set.
     type: path
+  allow_plain_http:
+    description:
+      - Allow an C(http://) O(url) for BigFix Inventory and BigID, which sends passwords and tokens unencrypted.
+        Without it such a URL is refused before anything is sent. The Oracle SBC always requires C(https://).
+      - Defaults to E(APIAUTH_ALLOW_PLAIN_HTTP) when that is set.
+    type: bool
+    default: false
   timeout:
     description:
       - Seconds to wait for each HTTP reply.
@@ -127,6 +134,11 @@ options:
       - name: APIAUTH_CA_PATH
     vars:
       - name: apiauth_ca_path
+  allow_plain_http:
+    env:
+      - name: APIAUTH_ALLOW_PLAIN_HTTP
+    vars:
+      - name: apiauth_allow_plain_http
   timeout:
     vars:
       - name: apiauth_timeout

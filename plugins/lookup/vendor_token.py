@@ -169,7 +169,7 @@ class LookupModule(LookupBase):
         settings = None
         try:
             settings = vendor_settings(vendor, direct, variables=self._variables_for(vendor, variables))
-            session = VendorSession(settings)
+            session = VendorSession(settings, warn=display.warning)
             record = session.token(force=force)
         except ApiAuthError as exc:
             secrets = settings.secrets() if settings else [v for k, v in direct.items() if k in ('password', 'token', 'user_token')]

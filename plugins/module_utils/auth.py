@@ -44,7 +44,7 @@ def iso_time(epoch):
 class VendorSession(object):
     """Tokens and authenticated requests for the principal described by ``settings``."""
 
-    def __init__(self, settings, cache=None, http=None, clock=time.time):
+    def __init__(self, settings, cache=None, http=None, clock=time.time, warn=None):
         self.settings = settings
         self.driver = get_driver_class(settings.vendor)(settings)
         self.driver.validate()
@@ -53,7 +53,7 @@ class VendorSession(object):
         self.clock = clock
         # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
-        self.cache = cache if cache is not None or self.key is None else open_cache(settings)
+        self.cache = cache if cache is not None or self.key is None else open_cache(settings, warn=warn)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
 
     # -- tokens -------------------------------------------------------------------------

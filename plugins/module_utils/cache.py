@@ -109,9 +109,10 @@ class MemoryTokenCache(object):
 class FileTokenCache(object):
     """Records as JSON files under ``directory``, guarded by per-key ``flock`` locks."""
 
-    def __init__(self, directory, lock_timeout=120.0):
+    def __init__(self, directory, lock_timeout=120.0, warn=None):
         self.directory = os.path.abspath(os.path.expanduser(directory))
         self.lock_timeout = lock_timeout
+        self.warn = warn or (lambda message: None)
         self._ensure_directory()
 
     def _ensure_directory(self):
@@ -124,11 +125,7 @@ class FileTokenCache(object):
         info = os.stat(self.directory)
         if not stat.S_ISDIR(info.st_mode):
             raise ApiAuthError('token cache path %s is not a directory' % self.directory, reason='cache')
-        if info.st_uid != os.getuid():
-            raise ApiAuthError('token cache directory %s belongs to another user; refusing to keep tokens there'
-                               % self.directory, reason='cache')
-        if stat.S_IMODE(info.st_mode) != 0o700:
-            os.chmod(self.directory, 0o700)
+        _check_private('token cache directory', self.directory, info)
 
     def _path(self, key, suffix):
         return os.path.join(self.directory, key + suffix)
@@ -163,11 +160,23 @@ class FileTokenCache(object):
             delay = min(delay * 2, 0.2)
 
     def load(self, key):
+        path = self._path(key, '.json')
         try:
-            with open(self._path(key, '.json')) as handle:
-                return TokenRecord.from_dict(json.load(handle))
-        except (IOError, OSError, ValueError):
-            return None  # missing or unreadable: behave as if nothing was cached
+            fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                return None
+            raise ApiAuthError('cannot read token cache file %s: %s' % (path, exc.strerror), reason='cache')
+        with os.fdopen(fd) as handle:
+            _check_private('token cache file', path, os.fstat(handle.fileno()))  # the file read, not the name
+            try:
+                record = TokenRecord.from_dict(json.load(handle))
+            except ValueError:  # truncated, corrupted, not UTF-8
+                record = None
+        if record is None:
+            self.warn('discarded the unreadable token cache file %s (truncated or corrupted); a new token replaces it' % path)
+            self.remove(key)
+        return record
 
     def store(self, key, record):
         fd, tmp = tempfile.mkstemp(prefix='.%s.' % key, dir=self.directory)  # mkstemp creates 0600
@@ -188,6 +197,16 @@ class FileTokenCache(object):
         except OSError as exc:
             if exc.errno != errno.ENOENT:
                 raise
+
+
+def _check_private(what, path, info):
+    """Refuse a cache directory or file that another user owns or may read: its tokens may be known."""
+    if info.st_uid != os.getuid():
+        raise ApiAuthError('%s %s belongs to another user (uid %d); refusing to use it' % (what, path, info.st_uid),
+                           reason='cache')
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        raise ApiAuthError('%s %s is open to other users (mode %04o); refusing to use it. Remove it, or restrict it '
+                           'with: chmod go= %s' % (what, path, stat.S_IMODE(info.st_mode), path), reason='cache')
 
 
 def _creatable(directory):
@@ -214,8 +233,9 @@ def default_directory():
     return os.path.join(tempfile.gettempdir(), 'apiauth_vendors-%d' % os.getuid())
 
 
-def open_cache(settings):
-    """The cache ``settings`` ask for."""
+def open_cache(settings, warn=None):
+    """The cache ``settings`` ask for; ``warn`` receives what the user should know (a discarded file)."""
     if settings.token_cache == 'none':
         return MemoryTokenCache()
-    return FileTokenCache(settings.token_cache_dir or default_directory(), lock_timeout=max(60.0, 4.0 * settings.timeout))
+    return FileTokenCache(settings.token_cache_dir or default_directory(), lock_timeout=max(60.0, 4.0 * settings.timeout),
+                          warn=warn)

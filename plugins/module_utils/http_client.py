@@ -27,6 +27,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiA
 
 USER_AGENT = 'apiauth.vendors (ansible collection)'
 RETRY_STATUSES = (502, 503, 504)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # Backoff before retry n is BACKOFF_BASE * 2**n, capped: 0.5 s, 1 s, 2 s, ... 4 s.
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 4.0
@@ -103,6 +104,13 @@ class HttpClient(object):
             if resp.status_code in RETRY_STATUSES and attempt < self.retries:
                 attempt = self._backoff(attempt)
                 continue
+            if resp.status_code in REDIRECT_STATUSES:
+                # Never followed: the request carries credentials or a token, which must reach only the url given.
+                target = urlsplit(resp.headers.get('Location') or '')
+                raise self._error('%s answered HTTP %s, a redirect to %s, which is not followed so that credentials and '
+                                  'tokens go to no other address: set url to the address the API is served at'
+                                  % (host_of(url), resp.status_code, '%s://%s' % (target.scheme, target.netloc)
+                                     if target.netloc else 'another path'), url, 'redirect')
             return Reply(resp.status_code, resp.headers, resp.text, method, url)
 
     def _backoff(self, attempt):

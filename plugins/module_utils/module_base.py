@@ -29,7 +29,7 @@ def open_session(module, vendor):
     """A VendorSession for ``vendor`` from the module's parameters and the vendor's env vars."""
     direct = dict((name, module.params.get(name)) for name in COMMON_OPTIONS)
     try:
-        return VendorSession(vendor_settings(vendor, direct))
+        return VendorSession(vendor_settings(vendor, direct), warn=module.warn)
     except ApiAuthError as exc:
         fail(module, exc, direct)
 

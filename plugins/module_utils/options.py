@@ -33,6 +33,7 @@ COMMON_OPTIONS = {
     'api_version': ('str', 'v1.2', None),
     'validate_certs': ('bool', True, 'APIAUTH_VALIDATE_CERTS'),
     'ca_path': ('path', None, 'APIAUTH_CA_PATH'),
+    'allow_plain_http': ('bool', False, 'APIAUTH_ALLOW_PLAIN_HTTP'),
     'timeout': ('int', 30, None),
     'token_cache': ('str', 'file', None),
     'token_cache_dir': ('path', None, 'APIAUTH_TOKEN_CACHE_DIR'),  # None: cache.default_directory()

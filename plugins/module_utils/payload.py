@@ -9,10 +9,40 @@ __metaclass__ = type
 
 import json
 import xml.etree.ElementTree as ET
+import xml.parsers.expat as expat
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
 
 _SNIPPET = 120
+_NO_DTD = 'XML with a DOCTYPE or entity declarations is not accepted'
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _refuse_dtd(*_args):
+    raise ET.ParseError(_NO_DTD)
+
+
+def _root_reached(*_args):
+    raise _RootReached()
+
+
+def parse_xml_text(text):
+    """An XML document's root element. Documents with a DOCTYPE (and so any entity declaration) raise
+    ET.ParseError: vendors never send one, and entity expansion is how XML replies attack parsers."""
+    # A DOCTYPE can only come before the root element: expat reads that far first, with handlers that refuse
+    # one, and only then does ElementTree parse the document.
+    probe = expat.ParserCreate()
+    probe.StartDoctypeDeclHandler = _refuse_dtd
+    probe.EntityDeclHandler = _refuse_dtd
+    probe.StartElementHandler = _root_reached
+    try:
+        probe.Parse(text, True)
+    except (_RootReached, expat.ExpatError):
+        pass  # malformed documents are ElementTree's to report, below
+    return ET.fromstring(text)
 
 
 def snippet(text, secrets=()):
@@ -73,8 +103,11 @@ def _fill(elem, value):
 def parse_xml(reply, what, secrets=()):
     """The reply body as an ElementTree root; a clear error when it is not XML."""
     try:
-        return ET.fromstring(reply.text)
-    except ET.ParseError:
+        return parse_xml_text(reply.text)
+    except ET.ParseError as exc:
+        if str(exc) == _NO_DTD:
+            raise ApiAuthError('%s: HTTP %s reply refused: %s' % (what, reply.status, _NO_DTD),
+                               status=reply.status, url=reply.url, reason='bad_reply')
         raise ApiAuthError('%s: expected an XML reply, got HTTP %s with Content-Type %r: %s'
                            % (what, reply.status, reply.content_type or 'none', snippet(reply.text, secrets)),
                            status=reply.status, url=reply.url, reason='bad_reply')
@@ -124,7 +157,7 @@ def reply_messages(reply):
     text = (reply.text or '').strip()
     if text.startswith('<'):
         try:
-            return xml_messages(ET.fromstring(text))
+            return xml_messages(parse_xml_text(text))
         except ET.ParseError:
             return []
     if text.startswith('{') or text.startswith('['):
@@ -141,7 +174,7 @@ def xml_root(reply):
     if not text.startswith('<'):
         return None
     try:
-        return ET.fromstring(text)
+        return parse_xml_text(text)
     except ET.ParseError:
         return None
 

@@ -5,7 +5,7 @@
 
 A driver knows one vendor's protocol: how to log in, how to renew, how a token is presented,
 where the API root is and how its errors read. It never caches or retries: that is the job of
-auth.py and http.py, so every vendor gets the same behaviour there.
+auth.py and http_client.py, so every vendor gets the same behaviour there.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -39,6 +39,10 @@ class VendorDriver(object):
         scheme = urlsplit(url).scheme
         if self.https_only and scheme != 'https':
             raise ApiAuthError('%s requires https:// (it answers plain HTTP with 426 Upgrade Required); got url=%s'
+                               % (self.title, url), vendor=self.name, reason='bad_option')
+        if scheme != 'https' and not self.settings.allow_plain_http:
+            raise ApiAuthError('refusing to send %s credentials over plain HTTP to %s: use https://, or set '
+                               'allow_plain_http=true (APIAUTH_ALLOW_PLAIN_HTTP) for a lab server you accept to expose'
                                % (self.title, url), vendor=self.name, reason='bad_option')
         if not self.settings.token:
             self.check_credentials()
@@ -80,6 +84,14 @@ class VendorDriver(object):
 
     def api_root(self):
         return self.base_url() + '/'
+
+    def token_from(self, body, field, action, reply):
+        """``body[field]`` as a token: a non-empty string, or a clear error for anything else."""
+        token = body.get(field) if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token.strip():
+            raise ApiAuthError('%s %s: the reply has no %r' % (self.title, action, field),
+                               status=reply.status, vendor=self.name, reason='bad_reply')
+        return token.strip()
 
     # -- errors -------------------------------------------------------------------------
     def explain(self, reply):

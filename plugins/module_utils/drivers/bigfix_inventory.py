@@ -9,7 +9,6 @@ __metaclass__ = type
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_json
 
 _SSO_HINT = ('if single sign-on is enabled, get_token is not available: copy the token from Profile > Show token '
@@ -42,10 +41,6 @@ class Driver(VendorDriver):
             self.fail(reply, 'login', hint=_SSO_HINT, reason='auth' if reply.status != 500 else 'http')
         if not reply.ok:
             self.fail(reply, 'login')
-        body = parse_json(reply, '%s login' % self.title, self.secrets)
-        token = body.get('token') if isinstance(body, dict) else None
-        if not token:
-            raise ApiAuthError('%s login: the reply has no "token" field' % self.title,
-                               status=reply.status, vendor=self.name, reason='bad_reply')
+        token = self.token_from(parse_json(reply, '%s login' % self.title, self.secrets), 'token', 'login', reply)
         lifetime = self.lifetime()
         return TokenRecord(token, expires_at=now + lifetime if lifetime else None, obtained_at=now)

@@ -13,7 +13,6 @@ import json
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_json
 
 
@@ -72,10 +71,9 @@ class Driver(VendorDriver):
         if not reply.ok:
             self.fail(reply, action)
         body = parse_json(reply, '%s %s' % (self.title, action), self.secrets)
-        token = body.get(field) if isinstance(body, dict) else None
-        if not token or (isinstance(body, dict) and body.get('success') is False):
-            raise ApiAuthError('%s %s: the reply has no %r' % (self.title, action, field),
-                               status=reply.status, vendor=self.name, reason='bad_reply')
+        if isinstance(body, dict) and body.get('success') is False:
+            body = {}  # a refusal answered with 200
+        token = self.token_from(body, field, action, reply)
         expires_at = jwt_expiry(token)
         if expires_at is None:
             expires_at = now + self.lifetime()

@@ -35,11 +35,52 @@ def test_files_are_private(tmp_path):
     assert (record.token, record.expires_at, record.data) == ('tok', 123.0, {'locked': True})
 
 
-def test_existing_directory_is_tightened(tmp_path):
+def test_a_directory_open_to_others_is_refused(tmp_path):
     directory = tmp_path / 'loose'
-    directory.mkdir(mode=0o755)
-    FileTokenCache(str(directory))
-    assert mode(str(directory)) == 0o700
+    directory.mkdir()
+    os.chmod(str(directory), 0o755)
+    with pytest.raises(ApiAuthError) as err:
+        FileTokenCache(str(directory))
+    assert 'open to other users (mode 0755)' in str(err.value) and 'chmod go=' in str(err.value)
+
+
+def _record_file(cache, key, content, file_mode=0o600):
+    path = os.path.join(cache.directory, key + '.json')
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode)
+    with os.fdopen(fd, 'w') as handle:
+        handle.write(content)
+    os.chmod(path, file_mode)
+    return path
+
+
+def test_a_token_file_open_to_others_is_refused(tmp_path):
+    cache = FileTokenCache(str(tmp_path / 'c'))
+    _record_file(cache, 'k', '{"format": 1, "token": "tok"}', file_mode=0o644)
+    with pytest.raises(ApiAuthError) as err:
+        with cache.slot('k') as slot:
+            slot.read()
+    assert 'open to other users (mode 0644)' in str(err.value)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='only root can give a file to another user')
+def test_a_token_file_of_another_user_is_refused(tmp_path):
+    cache = FileTokenCache(str(tmp_path / 'c'))
+    path = _record_file(cache, 'k', '{"format": 1, "token": "tok"}')
+    os.chown(path, 4242, 4242)
+    with pytest.raises(ApiAuthError) as err:
+        with cache.slot('k') as slot:
+            slot.read()
+    assert 'belongs to another user (uid 4242)' in str(err.value)
+
+
+def test_a_symlinked_token_file_is_refused(tmp_path):
+    cache = FileTokenCache(str(tmp_path / 'c'))
+    (tmp_path / 'elsewhere.json').write_text('{"format": 1, "token": "planted"}')
+    os.symlink(str(tmp_path / 'elsewhere.json'), os.path.join(cache.directory, 'k.json'))
+    with pytest.raises(ApiAuthError) as err:
+        with cache.slot('k') as slot:
+            slot.read()
+    assert 'cannot read token cache file' in str(err.value)
 
 
 def test_default_directory_is_under_home(tmp_path, monkeypatch):
@@ -68,11 +109,16 @@ def test_key_reveals_neither_url_nor_principal():
     assert key != cache_key('bigid', 'https://bigid.example.com', 'user:bob')
 
 
-def test_unreadable_record_counts_as_missing(tmp_path):
-    cache = FileTokenCache(str(tmp_path))
-    (tmp_path / 'k.json').write_text('{not json')
+@pytest.mark.parametrize('content', ['{not json', '{"format": 1, "tok', '', '\x00\x00\x00', '{"format": 1}', '[]'],
+                         ids=['garbage', 'truncated', 'empty', 'zeros', 'no-token', 'not-a-record'])
+def test_a_corrupted_record_is_discarded_with_a_warning(tmp_path, content):
+    warnings = []
+    cache = FileTokenCache(str(tmp_path / 'c'), warn=warnings.append)
+    path = _record_file(cache, 'k', content)
     with cache.slot('k') as slot:
         assert slot.read() is None
+    assert len(warnings) == 1 and 'discarded the unreadable token cache file %s' % path in warnings[0]
+    assert not os.path.exists(path)
 
 
 def test_cache_path_that_is_a_file_is_a_clear_error(tmp_path):
