@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import json
 import xml.etree.ElementTree as ET
-import xml.parsers.expat as expat
+from xml.parsers import expat
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
 
