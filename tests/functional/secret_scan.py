@@ -36,8 +36,8 @@ class SecretScan(object):
                     found[bigfix_api_token(name)] = 'bigfix_inventory API token of %s' % name
         with self.simulator.state.lock:
             for value, token in self.simulator.state.tokens.items():
-                found[value] = '%s token issued to %s (fingerprint %s)' % (token.vendor, token.user,
-                                                                            self.simulator.fingerprint(value))
+                fingerprint = self.simulator.fingerprint(value)
+                found[value] = '%s token issued to %s (fingerprint %s)' % (token.vendor, token.user, fingerprint)
         for value in self.extra:
             found[value] = 'secret given by the test'
         return dict((value, label) for value, label in found.items() if value and len(value) >= MIN_LENGTH)
