@@ -105,7 +105,7 @@ def parse_xml(reply, what, secrets=()):
     try:
         return parse_xml_text(reply.text)
     except ET.ParseError as exc:
-        if str(exc) == _NO_DTD:
+        if str(exc) == _NO_DTD and 'xml' in reply.content_type:  # an HTML page is simply not the XML expected
             raise ApiAuthError('%s: HTTP %s reply refused: %s' % (what, reply.status, _NO_DTD),
                                status=reply.status, url=reply.url, reason='bad_reply')
         raise ApiAuthError('%s: expected an XML reply, got HTTP %s with Content-Type %r: %s'
