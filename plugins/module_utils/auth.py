@@ -77,21 +77,45 @@ class VendorSession(object):
         if usable and not force and record.remaining(now) > self.settings.refresh_margin:
             return record
         new = None
+        lost = 'expired'
         if usable and record.alive(now):
             try:
                 new = self.driver.renew(self.http, record, now)
                 self.events.append('renew')
             except ApiAuthError as exc:
                 if exc.status != 401:
-                    raise
+                    raise self._in_context(exc, self.driver.action_name(renewal=True), renewal=True)
                 # The server no longer knows this token (revoked, or expired early): log in anew.
+                lost = 'rejected'
+        elif record is not None and record.token == reject:
+            lost = 'rejected'
         if new is None:
-            new = self.driver.login(self.http, now)
+            try:
+                new = self.driver.login(self.http, now)
+            except ApiAuthError as exc:
+                raise self._in_context(exc, self.driver.action_name())
             self.events.append('login')
             if record is not None and record.data.get('locked'):
-                new.data['lock_lost'] = True  # the lock belonged to the dead token
+                # The lock belonged to the dead token: say how it died ('expired' or 'rejected').
+                new.data['lock_lost'] = lost
         slot.write(new)
         return new
+
+    def _in_context(self, exc, action, method=None, renewal=False):
+        """A failure without a reply (timeout, unreachable), named with the vendor and what was being done.
+
+        A request that timed out is not repeated (http_client): the server may have acted on it, which the
+        message says when that matters: for a change, and for a renewal that replaces the token (the SBC's).
+        """
+        if exc.status is not None or exc.vendor is not None or exc.reason not in ('timeout', 'unreachable'):
+            return exc
+        message = '%s %s: %s' % (self.driver.title, action, exc.message)
+        if exc.reason == 'timeout' and renewal:
+            if self.driver.renewal_timeout_hint:
+                message += '. It was not sent again: ' + self.driver.renewal_timeout_hint
+        elif exc.reason == 'timeout' and method not in (None, 'GET', 'HEAD'):
+            message += '. It was not sent again, as the server may have acted on it: check before repeating it'
+        return ApiAuthError(message, vendor=self.driver.name, url=exc.url, reason=exc.reason).scrubbed(self.secrets)
 
     def update_state(self, **data):
         """Record vendor state (e.g. the SBC lock) on the cached token, under the cache lock."""
@@ -131,18 +155,21 @@ class VendorSession(object):
         record = self.token()
         if guard:
             guard(record)
-        reply = self._send(method, url, record, headers, params, data, json)
+        reply = self._send(method, url, record, headers, params, data, json, path)
         if reply.status == 401 and not self.settings.token:
             record = self.token(reject=record.token)
             if guard:
                 guard(record)
-            reply = self._send(method, url, record, headers, params, data, json)
+            reply = self._send(method, url, record, headers, params, data, json, path)
         return reply
 
-    def _send(self, method, url, record, headers, params, data, json):
+    def _send(self, method, url, record, headers, params, data, json, path=None):
         merged = dict(headers or {})
         merged.update(self.driver.auth_headers(record.token))
-        return self.http.request(method, url, headers=merged, params=params, data=data, json=json)
+        try:
+            return self.http.request(method, url, headers=merged, params=params, data=data, json=json)
+        except ApiAuthError as exc:
+            raise self._in_context(exc, '%s %s' % (method, path or url), method=method)
 
     def describe(self, record, with_token=True):
         """The lookup's ``output=dict`` shape (also what modules build their results from)."""

@@ -100,29 +100,6 @@ def _fill(elem, value):
         elem.text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, bool) else str(value)
 
 
-def parse_xml(reply, what, secrets=()):
-    """The reply body as an ElementTree root; a clear error when it is not XML."""
-    try:
-        return parse_xml_text(reply.text)
-    except ET.ParseError as exc:
-        if str(exc) == _NO_DTD and 'xml' in reply.content_type:  # an HTML page is simply not the XML expected
-            raise ApiAuthError('%s: HTTP %s reply refused: %s' % (what, reply.status, _NO_DTD),
-                               status=reply.status, url=reply.url, reason='bad_reply')
-        raise ApiAuthError('%s: expected an XML reply, got HTTP %s with Content-Type %r: %s'
-                           % (what, reply.status, reply.content_type or 'none', snippet(reply.text, secrets)),
-                           status=reply.status, url=reply.url, reason='bad_reply')
-
-
-def parse_json(reply, what, secrets=()):
-    """The reply body decoded as JSON; a clear error when it is not JSON."""
-    try:
-        return json.loads(reply.text)
-    except ValueError:
-        raise ApiAuthError('%s: expected a JSON reply, got HTTP %s with Content-Type %r: %s'
-                           % (what, reply.status, reply.content_type or 'none', snippet(reply.text, secrets)),
-                           status=reply.status, url=reply.url, reason='bad_reply')
-
-
 def xml_messages(root):
     """The texts of an SBC reply's ``<messages>``, in order."""
     found = []

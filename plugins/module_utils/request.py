@@ -67,12 +67,16 @@ def call(session, method, path, query=None, data=None, headers=None, status_code
     """One authenticated call through ``session``; raises ApiAuthError (with ``result``) on an unexpected status."""
     reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
     result = describe_reply(reply)
-    if reply.status not in status_code:
-        try:
+    try:
+        if reply.status not in status_code:
             session.driver.fail(reply, '%s %s' % (method, path), *session.driver.explain(reply))
-        except ApiAuthError as exc:
-            exc.result = dict((k, v) for k, v in result.items() if k != 'content')
-            raise
+        if reply.ok:
+            session.driver.check_api_reply(reply, '%s %s' % (method, path))
+    except ApiAuthError as exc:
+        # Not the body again (an unreadable one is not data either): the message already says what it was.
+        hidden = ('content', 'data') if exc.reason == 'bad_reply' else ('content',)
+        exc.result = dict((k, v) for k, v in result.items() if k not in hidden)
+        raise
     if wait_for_operation and reply.status == 202 and result['links']:
         result['operation'] = wait_operation(session, result['links'][0], operation_timeout, guard, sleep, clock)
     return result

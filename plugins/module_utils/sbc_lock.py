@@ -33,13 +33,20 @@ def _result(session, locked, owner, changed, **extra):
     return result
 
 
+_LOST_HOW = {
+    'expired': 'the token that held it expired, and the SBC freed the lock for anyone to take',
+    'rejected': 'the token that held it was rejected by the SBC (revoked, replaced or expired early)',
+}
+
+
 def lock_guard(record):
     """A VendorSession.request guard: refuse to send with a token that does not hold the lock."""
     if not record.data.get('locked'):
         lost = record.data.get('lock_lost')
+        how = _LOST_HOW.get(lost, _LOST_HOW['rejected']) if lost else None
         raise ApiAuthError('Oracle SBC: this session does not hold the configuration lock%s; not sending the change. '
                            'Take the lock with apiauth.vendors.sbc_config_lock first'
-                           % (' (it was lost: the token that held it was rejected by the SBC)' if lost else ''),
+                           % (' (it was lost: %s; others may have changed the configuration since)' % how if lost else ''),
                            vendor='oracle_sbc', reason='lock_lost' if lost else 'lock_not_held')
 
 
@@ -58,6 +65,8 @@ def acquire(session, wait_timeout=0, poll_interval=5, check_mode=False, sleep=ti
         if reply.status == 423 and waited < wait_timeout:
             sleep(max(0.05, min(poll_interval, wait_timeout - waited)))
             continue
+        if reply.ok:  # a 2xx other than 204: an HTML page or a body that does not parse is named as such
+            session.driver.check_api_reply(reply, 'configuration lock')
         hint, reason = session.driver.explain(reply)
         if reply.status == 423:
             hint = 'the configuration lock is held by another user or session; gave up after waiting %d of wait_timeout=%s seconds' \
@@ -65,9 +74,11 @@ def acquire(session, wait_timeout=0, poll_interval=5, check_mode=False, sleep=ti
             reason = 'lock_held'
         session.driver.fail(reply, 'configuration lock', hint, reason)
     record = session.cached()
-    if record is not None and record.data.get('lock_lost'):
-        warnings.append('the configuration lock held by an earlier token of this user was lost (the token was rejected); '
-                        'it has been taken again, but changes made by others meanwhile may exist')
+    lost = record.data.get('lock_lost') if record is not None else None
+    if lost:
+        warnings.append('the configuration lock held by an earlier token of this user was lost (%s); '
+                        'it has been taken again, but changes made by others meanwhile may exist'
+                        % _LOST_HOW.get(lost, _LOST_HOW['rejected']))
         held_before = False
     session.update_state(locked=True, lock_lost=False)
     return _result(session, True, 'self', not held_before, waited=round(clock() - started, 1), warnings=warnings)
@@ -81,18 +92,28 @@ def release(session, check_mode=False, clock=time.time):
         return _result(session, False, 'unknown', False, warnings=[])
     if check_mode:
         return _result(session, False, 'none', _holds_lock(record, clock()), warnings=[])
-    reply = session.request('POST', 'configuration/unlock')
-    words = ' '.join(reply_messages(reply)).lower()
-    if reply.status == 204:
-        session.update_state(locked=False, lock_lost=False)
-        return _result(session, False, 'none', True, warnings=[])
-    if reply.status == 423:
-        session.update_state(locked=False)
-        if 'another user' in words:
-            return _result(session, False, 'other', False, warnings=[
-                'this session does not hold the configuration lock: another user or session holds it (%s)'
-                % '; '.join(reply_messages(reply))])
-        return _result(session, False, 'unknown', False, warnings=[])
-    hint, reason = session.driver.explain(reply)
-    session.driver.fail(reply, 'configuration unlock', hint, reason)
+    try:
+        reply = session.request('POST', 'configuration/unlock')
+        words = ' '.join(reply_messages(reply)).lower()
+        if reply.status == 204:
+            session.update_state(locked=False, lock_lost=False)
+            return _result(session, False, 'none', True, warnings=[])
+        if reply.status == 423:
+            session.update_state(locked=False)
+            if 'another user' in words:
+                return _result(session, False, 'other', False, warnings=[
+                    'this session does not hold the configuration lock: another user or session holds it (%s)'
+                    % '; '.join(reply_messages(reply))])
+            return _result(session, False, 'unknown', False, warnings=[])
+        if reply.ok:  # a 2xx other than 204: an HTML page or a body that does not parse is named as such
+            session.driver.check_api_reply(reply, 'configuration unlock')
+        hint, reason = session.driver.explain(reply)
+        session.driver.fail(reply, 'configuration unlock', hint, reason)
+    except ApiAuthError as exc:
+        if not record.data.get('locked'):
+            raise
+        # The cache still says this session holds the lock: say how to get it back.
+        raise ApiAuthError('%s. The configuration lock may still be held by this session: run apiauth.vendors.sbc_config_lock '
+                           'with state=absent again, or the SBC frees it when the token expires' % exc.message,
+                           status=exc.status, vendor=exc.vendor, url=exc.url, reason=exc.reason)
     raise ApiAuthError('unreachable')  # pragma: no cover - fail() always raises

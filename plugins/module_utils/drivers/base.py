@@ -12,13 +12,48 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import re
+import xml.etree.ElementTree as ET
+
 try:
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages, snippet
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_xml_text, reply_messages, snippet
+
+_HTML_TYPES = ('text/html', 'application/xhtml+xml')
+_TITLE = re.compile(r'<title[^>]*>(.*?)</title', re.IGNORECASE | re.DOTALL)
+
+
+def html_page(reply):
+    """The title of ``reply``'s body ('' when it has none) if that body is an HTML page, else None.
+
+    The vendors' APIs answer XML or JSON: an HTML page is a proxy's, a load balancer's or a login
+    portal's, and its markup means nothing to the user reading the error.
+    """
+    text = reply.text or ''
+    head = text.lstrip()[:1024].lower()
+    # The body decides, not the Content-Type alone: a JSON or XML reply labelled text/html is still read as what it is.
+    if not head.startswith(('<!doctype html', '<html')) and not (
+            reply.content_type in _HTML_TYPES and head.startswith('<') and ('<body' in head or '<title' in head)):
+        return None
+    found = _TITLE.search(text[:4096])
+    return ' '.join(found.group(1).split())[:80] if found else ''
+
+
+def describe_html(title, secrets=()):
+    return "an HTML page%s instead of the API's reply" % (' titled %r' % redact(title, secrets) if title else '')
+
+
+def _is_json_type(content_type):
+    return content_type == 'application/json' or content_type.endswith('+json')
+
+
+def _is_xml_type(content_type):
+    return content_type in ('application/xml', 'text/xml') or content_type.endswith('+xml')
 
 
 class VendorDriver(object):
@@ -27,6 +62,7 @@ class VendorDriver(object):
     env = {}               # vendor-scoped option -> environment variable (AWX credential injectors)
     https_only = False
     default_lifetime = None  # seconds a token lives when the server does not say; None: no timer
+    renewal_timeout_hint = None  # what a renewal the server may have acted on (no reply in time) means for the user
 
     def __init__(self, settings):
         self.settings = settings
@@ -93,6 +129,57 @@ class VendorDriver(object):
                                status=reply.status, vendor=self.name, reason='bad_reply')
         return token.strip()
 
+    def action_name(self, renewal=False):
+        """How messages name getting a token (``renewal``: replacing a live one)."""
+        return 'login'
+
+    def parse_token_reply(self, reply, action, expected):
+        """A successful login reply's body as data (``expected``: 'xml' or 'json').
+
+        A reply that cannot be read fails naming what came instead, and never quotes the body: a cut-off
+        login reply may still hold the token.
+        """
+        what = '%s %s: expected %s reply' % (self.title, action, 'an XML' if expected == 'xml' else 'a JSON')
+        title = html_page(reply)
+        if title is not None:
+            raise ApiAuthError('%s, got %s (HTTP %s, Content-Type %r)' % (what, describe_html(title, self.secrets), reply.status,
+                                                                          reply.content_type or 'none'),
+                               status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
+        try:
+            return parse_xml_text(reply.text) if expected == 'xml' else json.loads(reply.text)
+        except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
+            raise ApiAuthError('%s, got HTTP %s with Content-Type %r that does not parse: %s (the body is not shown: it may '
+                               'hold a token)' % (what, reply.status, reply.content_type or 'none', exc),
+                               status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
+
+    def check_api_reply(self, reply, action):
+        """Refuse a successful-looking reply that cannot be the API's: an HTML page, or XML or JSON that does not parse.
+
+        Returning it as data would report a change as made, or a read as done, on the word of whatever answered.
+        """
+        problem = None
+        title = html_page(reply)
+        text = (reply.text or '').strip()
+        if title is not None:
+            problem = describe_html(title, self.secrets)
+        elif text and _is_json_type(reply.content_type):
+            try:
+                json.loads(text)
+            except ValueError as exc:
+                problem = 'a JSON body that does not parse (%s)' % exc
+        elif text and _is_xml_type(reply.content_type) and '<!doctype' not in text[:1024].lower():
+            # (An XML document with a DOCTYPE is not parsed at all, by design: it is returned as text.)
+            try:
+                parse_xml_text(text)
+            except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
+                problem = 'an XML body that does not parse (%s)' % exc
+        if problem is None:
+            return
+        message = '%s %s: HTTP %s with %s' % (self.title, action, reply.status, problem)
+        if reply.method not in ('GET', 'HEAD'):
+            message += '; whether the call took effect is unknown: check before repeating it'
+        raise ApiAuthError(message, status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
+
     # -- errors -------------------------------------------------------------------------
     def explain(self, reply):
         """(hint, reason) for an unsuccessful API reply; vendors add what their statuses mean."""
@@ -101,7 +188,13 @@ class VendorDriver(object):
     def fail(self, reply, action, hint=None, reason=None):
         """Raise an ApiAuthError for an unsuccessful ``reply``, in the vendor's own words."""
         messages = reply_messages(reply)
-        detail = '; '.join(messages) if messages else snippet(reply.text, self.secrets) or 'no message'
+        title = None if messages else html_page(reply)
+        if messages:
+            detail = '; '.join(messages)
+        elif title is not None:
+            detail = describe_html(title, self.secrets)  # the page's title, never its markup
+        else:
+            detail = snippet(reply.text, self.secrets) or 'no message'
         text = '%s %s failed: HTTP %s: %s' % (self.title, action, reply.status, detail)
         if hint:
             text += '. ' + hint

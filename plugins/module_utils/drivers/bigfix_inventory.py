@@ -8,8 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_json
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver, html_page
 
 _SSO_HINT = ('if single sign-on is enabled, get_token is not available: copy the token from Profile > Show token '
              'and pass it as token= (or BIGFIX_INVENTORY_TOKEN)')
@@ -37,10 +36,10 @@ class Driver(VendorDriver):
         reply = http.request('POST', self.api_url('/api/get_token'),
                              headers={'Accept-Language': 'en-US', 'Accept': 'application/json'},
                              json={'user': self.settings.username, 'password': self.settings.password})
-        if reply.status in (401, 403, 500):
+        if reply.status in (401, 403, 500) and html_page(reply) is None:  # an HTML page is a proxy's, not BigFix's refusal
             self.fail(reply, 'login', hint=_SSO_HINT, reason='auth' if reply.status != 500 else 'http')
         if not reply.ok:
             self.fail(reply, 'login')
-        token = self.token_from(parse_json(reply, '%s login' % self.title, self.secrets), 'token', 'login', reply)
+        token = self.token_from(self.parse_token_reply(reply, 'login', 'json'), 'token', 'login', reply)
         lifetime = self.lifetime()
         return TokenRecord(token, expires_at=now + lifetime if lifetime else None, obtained_at=now)

@@ -13,7 +13,6 @@ import json
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_json
 
 
 def jwt_expiry(token):
@@ -58,6 +57,9 @@ class Driver(VendorDriver):
     def auth_headers(self, token):
         return {'Authorization': token}  # BigID takes the bare token, no "Bearer"
 
+    def action_name(self, renewal=False):
+        return 'user token exchange' if self.settings.user_token else 'session login'
+
     def login(self, http, now):
         if self.settings.user_token:
             # Sent as GET, like the vendor's own API browser does.
@@ -70,7 +72,7 @@ class Driver(VendorDriver):
             action, field = 'session login', 'auth_token'
         if not reply.ok:
             self.fail(reply, action)
-        body = parse_json(reply, '%s %s' % (self.title, action), self.secrets)
+        body = self.parse_token_reply(reply, action, 'json')
         if isinstance(body, dict) and body.get('success') is False:
             body = {}  # a refusal answered with 200
         token = self.token_from(body, field, action, reply)

@@ -17,7 +17,7 @@ import base64
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_xml, reply_messages
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
 
 KNOWN_VERSIONS = ('v1.0', 'v1.1', 'v1.2')
 
@@ -28,6 +28,8 @@ class Driver(VendorDriver):
     env = {'url': 'ORACLE_SBC_URL', 'username': 'ORACLE_SBC_USERNAME', 'password': 'ORACLE_SBC_PASSWORD'}
     https_only = True
     default_lifetime = 600
+    renewal_timeout_hint = ('if the SBC did re-authenticate, the token it replaced is no longer valid, and a configuration '
+                            'lock that token held is lost')
 
     def check_credentials(self):
         self.settings.require('username')
@@ -53,6 +55,9 @@ class Driver(VendorDriver):
             return ('user %r lacks the administrator privileges this call needs' % self.settings.username, 'forbidden')
         return None, None
 
+    def action_name(self, renewal=False):
+        return 're-authentication' if renewal else 'login'
+
     def _basic(self):
         raw = '%s:%s' % (self.settings.username, self.settings.password)
         return {'Authorization': 'Basic %s' % base64.b64encode(raw.encode('utf-8')).decode('ascii'),
@@ -68,7 +73,7 @@ class Driver(VendorDriver):
         return renewed
 
     def _token_request(self, http, now, body):
-        action = 're-authentication' if body else 'login'
+        action = self.action_name(renewal=bool(body))
         reply = http.request('POST', self.api_url('auth/token'), headers=self._basic(), data=body)
         if reply.status == 404:
             self.fail(reply, action, hint='the appliance does not serve REST API version %r at %s; set api_version to one '
@@ -80,7 +85,7 @@ class Driver(VendorDriver):
             self.fail(reply, action, hint='use an https:// url')
         if not reply.ok:
             self.fail(reply, action)
-        root = parse_xml(reply, '%s %s' % (self.title, action), self.secrets)
+        root = self.parse_token_reply(reply, action, 'xml')
         token = (root.findtext('data/accessToken') or '').strip()
         if not token:
             raise ApiAuthError('%s %s: the reply has no <data><accessToken>' % (self.title, action),
