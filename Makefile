@@ -16,7 +16,7 @@ START = @echo "==> $@"; t0=$$(date +%s);
 DONE = && echo "<== $@ ok in $$(( $$(date +%s) - t0 ))s"
 
 
-.PHONY: all test demo units ansible-test-units functional sanity offline-ansible-test collection venv clean
+.PHONY: all test demo units ansible-test-units functional sanity offline-ansible-test collection venv clean bench
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
@@ -57,6 +57,12 @@ offline-ansible-test: venv
 
 demo: venv collection
 	tools/demo.sh
+
+# Not part of `make test`: about five minutes of timed plays against 100 simulated SBCs (tools/bench/README.md).
+# Prints a table, writes $(BUILD)/bench/results.json, fails when an acceptance ratio does.
+bench: venv collection
+	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench \
+		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(DONE)
 
 clean:
 	rm -rf $(BUILD)

@@ -49,12 +49,19 @@ class VendorSession(object):
         self.driver = get_driver_class(settings.vendor)(settings)
         self.driver.validate()
         self.secrets = settings.secrets()
-        self.http = http or HttpClient(settings, secrets=self.secrets)
+        self._http = http
         self.clock = clock
         # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
         self.cache = cache if cache is not None or self.key is None else open_cache(settings, warn=warn)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
+
+    @property
+    def http(self):
+        """The HTTP client, made on first use: a token found in the cache needs none."""
+        if self._http is None:
+            self._http = HttpClient(self.settings, secrets=self.secrets)
+        return self._http
 
     # -- tokens -------------------------------------------------------------------------
     def token(self, reject=None, force=False):

@@ -15,13 +15,14 @@ except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
 try:
-    import requests
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - reported by the plugins with install hints
-    requests = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = exc
+    from importlib.util import find_spec
+except ImportError:  # pragma: no cover - Python 2 targets
+    find_spec = None
+
+# requests is imported when the first request is made, not here: Ansible starts a worker process per task,
+# and a lookup that finds its token cached should not pay for importing an HTTP library it will not use.
+HAS_REQUESTS = find_spec is None or find_spec('requests') is not None
+REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else 'No module named requests'
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
 
@@ -61,9 +62,12 @@ class HttpClient(object):
     """A ``requests`` session configured from resolved settings; ``secrets`` are scrubbed from errors."""
 
     def __init__(self, settings, secrets=(), sleep=time.sleep):
-        if not HAS_REQUESTS:
-            raise ApiAuthError('the Python library "requests" is required on the host running this task: %s'
-                               % REQUESTS_IMPORT_ERROR, reason='dependency')
+        try:
+            import requests
+        except ImportError as exc:
+            raise ApiAuthError('the Python library "requests" is required on the host running this task: %s' % exc,
+                               reason='dependency')
+        self.exceptions = requests.exceptions
         self.timeout = settings.timeout
         self.retries = settings.retries
         self.secrets = list(secrets)
@@ -86,20 +90,20 @@ class HttpClient(object):
                 with _quiet_insecure_warning(self.verify is False):
                     resp = self.session.request(method, url, headers=headers, params=params, data=data, json=json,
                                                 timeout=self.timeout, allow_redirects=False, verify=self.verify)
-            except requests.exceptions.SSLError as exc:
+            except self.exceptions.SSLError as exc:
                 raise self._error('TLS verification failed for %s: %s. Point ca_path at the CA certificate that signed the '
                                   'server certificate, or set validate_certs=false (not recommended)'
                                   % (host_of(url), _reason(exc)), url, 'tls')
-            except requests.exceptions.ReadTimeout:
+            except self.exceptions.ReadTimeout:
                 # The server has the request and may be acting on it: resending could repeat a change.
                 raise self._error('no reply from %s within %s seconds' % (host_of(url), self.timeout), url, 'timeout')
-            except requests.exceptions.ConnectionError as exc:  # includes connect timeouts and dropped connections
+            except self.exceptions.ConnectionError as exc:  # includes connect timeouts and dropped connections
                 if attempt < self.retries:
                     attempt = self._backoff(attempt)
                     continue
                 raise self._error('cannot reach %s after %d attempts: %s' % (host_of(url), attempt + 1, _reason(exc)),
                                   url, 'unreachable')
-            except requests.exceptions.RequestException as exc:
+            except self.exceptions.RequestException as exc:
                 raise self._error('request to %s failed: %s' % (host_of(url), _reason(exc)), url, 'request')
             if resp.status_code in RETRY_STATUSES and attempt < self.retries:
                 attempt = self._backoff(attempt)

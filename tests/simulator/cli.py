@@ -9,7 +9,7 @@ import signal
 import sys
 import tempfile
 
-from .core import Simulator
+from .fleet import MAX_DEVICES, Fleet
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
@@ -24,7 +24,11 @@ def parse_args(argv):
     parser.add_argument("--sbc-token-lifetime", type=float, help="SBC token lifetime in seconds (600)")
     parser.add_argument("--bigid-token-lifetime", type=float, help="BigID system token lifetime in seconds (300)")
     parser.add_argument("--latency", type=float, help="seconds added to every vendor request (0)")
+    parser.add_argument("--login-latency", type=float, help="seconds added to every login and re-authentication (0)")
     parser.add_argument("--async-delay", type=float, help="seconds until save/verify/activate succeed (0.2)")
+    parser.add_argument("--devices", type=int, default=1,
+                        help="serve this many independent virtual devices, one port each (--port 0: free ports, "
+                             "else port, port+1, ...); their URLs go to simulator.json as 'devices' (1, at most %d)" % MAX_DEVICES)
     parser.add_argument("-v", "--verbose", action="store_true", help="log one line per request to stderr")
     return parser, parser.parse_args(argv)
 
@@ -39,7 +43,7 @@ def _load_settings(parser, args):
             parser.error("cannot read --settings: %s" % exc)
         if not isinstance(settings, dict):
             parser.error("--settings must hold a JSON object")
-    for name in ("sbc_token_lifetime", "bigid_token_lifetime", "latency", "async_delay"):
+    for name in ("sbc_token_lifetime", "bigid_token_lifetime", "latency", "login_latency", "async_delay"):
         value = getattr(args, name)
         if value is not None:
             settings[name] = value
@@ -64,24 +68,26 @@ def main(argv=None):
     # receives them, so shutdown always happens on the main thread.
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        sim = Simulator(args.host, args.port, state_dir=None, **settings)
+        fleet = Fleet(args.devices, args.host, args.port, **settings)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
     own_dir = args.state_dir is None
     state_dir = tempfile.mkdtemp(prefix="apiauth-sim-") if own_dir else os.path.abspath(args.state_dir)
-    sim.state_dir = state_dir
+    fleet.state_dir = state_dir
     info_path = os.path.join(state_dir, "simulator.json")
     try:
         try:
-            sim.start()
+            fleet.start()
         except OSError as exc:
             print("simulator: cannot listen on %s:%s: %s" % (args.host, args.port, exc), file=sys.stderr)
             return 1
-        _write_json(info_path, {"url": sim.url, "ca_path": sim.ca_path, "pid": os.getpid()})
-        print("simulator ready url=%s ca=%s" % (sim.url, sim.ca_path), flush=True)
+        urls = fleet.urls
+        _write_json(info_path, {"url": urls[0], "ca_path": fleet.ca_path, "pid": os.getpid(), "devices": urls})
+        print("simulator ready url=%s ca=%s%s" % (urls[0], fleet.ca_path, " devices=%d" % len(urls) if len(urls) > 1 else ""),
+              flush=True)
         signal.sigwait(STOP_SIGNALS)
     finally:
-        sim.stop()
+        fleet.stop()
         if os.path.exists(info_path):
             os.remove(info_path)
         if own_dir:

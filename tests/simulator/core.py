@@ -24,13 +24,14 @@ MAX_FAULTS = 100
 class Simulator:
     """Stateful simulator of the Oracle SBC, BigFix Inventory and BigID REST APIs.
 
-    Simulator(host="127.0.0.1", port=0, state_dir=None, **settings); start() serves from a daemon thread.
-    Without state_dir a temporary directory holds the certificates and is removed by stop().
+    Simulator(host="127.0.0.1", port=0, state_dir=None, cert_files=None, **settings); start() serves from a daemon
+    thread. Without state_dir a temporary directory holds the certificates and is removed by stop(). cert_files
+    (certs.CertFiles) serves an existing certificate instead of generating one: a Fleet shares one CA.
     """
 
     fingerprint = staticmethod(fingerprint)  # sim.fingerprint(token): the *_fp value the journal shows for it
 
-    def __init__(self, host="127.0.0.1", port=0, state_dir=None, **settings):
+    def __init__(self, host="127.0.0.1", port=0, state_dir=None, cert_files=None, **settings):
         self.settings = Settings(**settings)
         self._initial_settings = self.settings.as_dict()
         self.state = State(self.settings)
@@ -39,6 +40,7 @@ class Simulator:
         self.host = host
         self.port = port
         self.state_dir = state_dir
+        self.cert_files = cert_files
         self.ca_path = None
         self.pid = None
         self._own_state_dir = False
@@ -58,7 +60,7 @@ class Simulator:
             self._own_state_dir = True
         else:
             os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
-        files = certs.generate(self.state_dir)
+        files = self.cert_files or certs.generate(self.state_dir)
         self.ca_path = files.ca_path
         self._server = SimulatorServer((self.host, self.port), self.router, make_ssl_context(files.cert_path, files.key_path))
         self.port = self._server.server_address[1]

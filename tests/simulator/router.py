@@ -14,6 +14,7 @@ LOG = logging.getLogger(__name__)
 
 CONTROL_PREFIX = "/_sim/"
 MAX_SLEEP = 90.0  # latency + slow fault, whatever the settings say
+LOGIN_KINDS = frozenset(("login", "reauth", "exchange", "session"))  # requests that also pay login_latency
 
 
 class Router:
@@ -71,6 +72,8 @@ class Router:
                 entry["kind"] = "rejected"
             fault = take_fault(settings.faults, request.method, request.target)
         delay = settings.latency
+        if entry["kind"] in LOGIN_KINDS:
+            delay += settings.login_latency
         if fault is not None:
             entry["fault"] = fault["name"]
             if fault["action"] == "slow":

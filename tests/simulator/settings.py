@@ -38,6 +38,9 @@ _SCALARS = {
     "sbc_token_lifetime": ("number", 600, 0.05, 86400),
     "bigid_token_lifetime": ("number", 300, 0.05, 86400),
     "latency": ("number", 0.0, 0.0, 30.0),
+    # added to logins only (SBC login and re-authentication, BigFix get_token, BigID exchange and session):
+    # a real appliance spends hundreds of milliseconds on password checks and token minting
+    "login_latency": ("number", 0.0, 0.0, 30.0),
     "async_delay": ("number", 0.2, 0.0, 60.0),
     "bigid_jwt_exp": ("bool", True, None, None),
     "bigfix_sso": ("bool", False, None, None),

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+"""The benchmark's verdicts (the issue's five acceptance ratios) and its printed table."""
+
+import math
+
+WALL_RATIO_MAX = 0.5  # item 2: lookup play wall time / naive play wall time
+CACHED_MS_MAX = 2.0  # item 3: median in-process cost of a cached lookup
+FLOOR_RATIO_MAX = 1.3  # item 4: lock-held change on the fleet / the same play with authentication stubbed out
+# item 5: the waiter's next poll after the release must take the lock; besides the poll interval and the winning
+# request's own latency, the waiting module spends a little on each attempt (token cache, sending).
+ATTEMPT_SLACK_S = 0.1
+
+
+def _check(number, text, passed, detail):
+    return {'item': number, 'criterion': text, 'pass': bool(passed), 'detail': detail}
+
+
+def acceptance(results):
+    """The five acceptance items, each with pass/fail and the numbers behind it."""
+    calls, life, cost = results['calls'], results['lifetime'], results['lookup_cost']
+    fleet, cont = results['fleet_change'], results['contention']
+    one_login = [row['lookup']['logins_per_sbc'] == [1] * row['sbcs'] and row['lookup']['reauths'] == 0 for row in calls]
+    life_ok = life['rc'] == 0 and all(
+        sbc['logins'] == 1 and sbc['api_failed'] == 0 and sbc['lifetimes_spanned'] >= 2
+        and sbc['reauths'] >= math.ceil(sbc['lifetimes_spanned']) - 1 for sbc in life['per_sbc'])
+    checks = [
+        _check(1, 'exactly one login per (SBC, principal) per token lifetime at every fork count',
+               all(one_login) and life_ok and all(row['ok'] for row in calls),
+               'logins per SBC within one lifetime at forks %s: %s; over %s lifetimes of %ss: logins %s, re-auths %s, '
+               'refused calls %s' % (
+                   ','.join(str(row['forks']) for row in calls),
+                   ' '.join(str(row['lookup']['logins_per_sbc']) for row in calls),
+                   '/'.join(str(sbc['lifetimes_spanned']) for sbc in life['per_sbc']), life['token_lifetime_s'],
+                   '/'.join(str(sbc['logins']) for sbc in life['per_sbc']),
+                   '/'.join(str(sbc['reauths']) for sbc in life['per_sbc']),
+                   sum(sbc['api_failed'] for sbc in life['per_sbc']))),
+        _check(2, 'lookup play wall time <= %.1fx the naive play at %d tasks per host' % (WALL_RATIO_MAX, calls[0]['calls_per_host']),
+               all(row['wall_ratio'] <= WALL_RATIO_MAX for row in calls),
+               ', '.join('forks %d: %.3f' % (row['forks'], row['wall_ratio']) for row in calls)),
+        _check(3, 'cached lookup < %.0f ms median in-process' % CACHED_MS_MAX,
+               cost['cached_ms_median'] < CACHED_MS_MAX and cost['cached_requests_sent'] == 0,
+               'median %.3f ms over %d calls, %d requests sent' % (cost['cached_ms_median'], cost['iterations'],
+                                                                   cost['cached_requests_sent'])),
+        _check(4, '%d-SBC lock-held change: %d logins, 0 lock losses, wall <= %.1fx the floor' % (
+            fleet['sbcs'], fleet['sbcs'], FLOOR_RATIO_MAX),
+            fleet['measured']['logins'] == fleet['sbcs'] and fleet['measured']['lock_losses'] == 0
+            and fleet['wall_ratio'] <= FLOOR_RATIO_MAX and fleet['floor']['logins'] == 0
+            and all(run['rc'] == 0 and run['sbcs_changed_cleanly'] == fleet['sbcs'] and run['locks_left_held'] == 0
+                    for run in (fleet['measured'], fleet['floor'])),
+            'logins %d, lock losses %d, changed cleanly %d/%d, wall %.1f s vs floor %.1f s = %.3f' % (
+                fleet['measured']['logins'], fleet['measured']['lock_losses'], fleet['measured']['sbcs_changed_cleanly'],
+                fleet['sbcs'], fleet['measured']['wall_s'], fleet['floor']['wall_s'], fleet['wall_ratio'])),
+        _check(5, 'after a release, a waiting sbc_config_lock acquires within one poll interval',
+               cont['rc'] == [0, 0] and cont['waiter_refused_after_release'] == 0
+               and cont['release_to_acquire_s'] <= cont['poll_interval_s'] + cont['request_latency_s'] + ATTEMPT_SLACK_S,
+               'release -> acquisition %.3f s with poll_interval %d s; refused after the release: %d (bound: poll interval '
+               '+ one request latency + %.1f s)' % (cont['release_to_acquire_s'], cont['poll_interval_s'],
+                                                    cont['waiter_refused_after_release'], ATTEMPT_SLACK_S)),
+    ]
+    return checks
+
+
+def table(results):
+    """The printed report."""
+    meta, calls, life = results['meta'], results['calls'], results['lifetime']
+    cost, over, fleet, cont = results['lookup_cost'], results['lookup_in_play'], results['fleet_change'], results['contention']
+    lines = [
+        'apiauth.vendors benchmark: simulator request latency %d ms, login +%d ms; %d CPUs; ansible-core %s; pipelining on' % (
+            meta['latency_s'] * 1000, meta['login_latency_s'] * 1000, meta['cpus'], meta['ansible_core']),
+        'load average (1/5/15 min) at start %s, at end %s: other work on the machine slows the plays unevenly' % (
+            '/'.join('%.1f' % load for load in meta['load_avg_at_start']), '/'.join('%.1f' % load for load in meta['load_avg_at_end'])),
+        '',
+        '1. %d SBC calls per host, %d hosts on %d SBC(s): vendor_token lookup vs naive (a uri login before each call)' % (
+            calls[0]['calls_per_host'], calls[0]['hosts'], calls[0]['sbcs']),
+        '   %5s | %13s %7s %6s | %12s %7s %6s | %10s %9s' % (
+            'forks', 'lookup logins', 'wall s', 'cpu s', 'naive logins', 'wall s', 'cpu s', 'wall ratio', 'cpu ratio'),
+    ]
+    for row in calls:
+        lookup, naive = row['lookup'], row['naive']
+        lines.append('   %5d | %13d %7.1f %6.1f | %12d %7.1f %6.1f | %10.3f %9.3f' % (
+            row['forks'], lookup['logins'], lookup['wall_s'], lookup['cpu_s'], naive['logins'], naive['wall_s'], naive['cpu_s'],
+            row['wall_ratio'], row['cpu_ratio']))
+    lines.append('   (cpu s: the whole play, every fork and module. A play whose cpu s nears wall s x %d CPUs is CPU-bound: the '
+                 'naive logins then overlap other forks\' work and the wall ratio tends to the cpu ratio)' % meta['cpus'])
+    lines += [
+        '   over several token lifetimes (%ss, renewed %ss before expiry), %d calls x %d hosts on %d SBCs, forks %d, %.1f s:' % (
+            life['token_lifetime_s'], life['refresh_margin_s'], life['calls_per_host'], life['hosts'], life['sbcs'],
+            life['forks'], life['wall_s']),
+        '   per SBC: logins %s, re-authentications %s, lifetimes spanned %s, refused calls %s' % tuple(
+            '/'.join(str(sbc[field]) for sbc in life['per_sbc']) for field in ('logins', 'reauths', 'lifetimes_spanned', 'api_failed')),
+        '',
+        '2. vendor_token cost, in process (%d calls): cached %.3f ms median (p95 %.3f ms, %d requests) vs login %.1f ms: %dx' % (
+            cost['iterations'], cost['cached_ms_median'], cost['cached_ms_p95'], cost['cached_requests_sent'],
+            cost['login_ms_median'], cost['login_ms_median'] / max(cost['cached_ms_median'], 0.001)),
+        '   in a play (fresh worker per task): +%.0f ms per task (%d set_fact tasks: %.2f s with the lookup, %.2f s without; '
+        '%d logins)' % (over['per_task_ms'], over['tasks'], over['wall_with_lookup_s'], over['wall_without_s'],
+                        over['logins_in_play']),
+        '',
+        '3. lock-held change (sbc_config_lock, vendor_request adding a realm, release in always:) on %d SBCs, forks %d' % (fleet['sbcs'], fleet['forks']),
+        '   %-34s | %6s %8s %11s %9s %8s %7s' % ('', 'logins', 're-auths', 'lock losses', 'clean', 'wall s', 'cpu s'),
+    ]
+    for label, run in (('with logins (token cache empty)', fleet['measured']), ('floor (tokens cached beforehand)', fleet['floor'])):
+        values = (label, run['logins'], run['reauths'], run['lock_losses'], '%d/%d' % (run['sbcs_changed_cleanly'], fleet['sbcs']),
+                  run['wall_s'], run['cpu_s'])
+        lines.append('   %-34s | %6d %8d %11d %9s %8.1f %7.1f' % values)
+    lines += [
+        '   wall / floor: %.3f' % fleet['wall_ratio'],
+        '',
+        '4. lock contention (two plays, two admins, one SBC): release -> acquisition %.3f s with poll_interval %d s; '
+        'waiter polls refused before / after the release: %d / %d' % (
+            cont['release_to_acquire_s'], cont['poll_interval_s'], cont['waiter_attempts_before_release'],
+            cont['waiter_refused_after_release']),
+        '',
+        'Acceptance',
+    ]
+    for check in results['acceptance']:
+        lines.append('  [%s] %d. %s: %s' % ('PASS' if check['pass'] else 'FAIL', check['item'], check['criterion'], check['detail']))
+    return '\n'.join(lines)
