@@ -18,6 +18,10 @@ description:
   - On a 401 reply the token is replaced once and the call repeated. If another task or fork has already
     renewed the token, that newer token is used instead of a new login.
   - Oracle SBC XML replies are returned as plain data (RV(data)), JSON replies as JSON.
+  - A 2xx reply that cannot be the vendor API's (an HTML page from a proxy or login portal, or XML or JSON that does
+    not parse) fails with C(reason=bad_reply) rather than passing as a success; for a change, the message says that
+    whether it took effect is unknown.
+  - A redirect is never followed (C(reason=redirect)), so credentials and tokens reach no other address than O(url).
   - For the Oracle SBC, a configuration change refused with 423 because this session no longer holds the
     configuration lock fails with a message that says so, and never retries without the lock.
   - C(module_defaults) for the vendor's group (C(group/apiauth.vendors.oracle_sbc), C(group/apiauth.vendors.bigid) or
