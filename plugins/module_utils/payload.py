@@ -14,7 +14,10 @@ from xml.parsers import expat
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
 
 _SNIPPET = 120
-_NO_DTD = 'XML with a DOCTYPE or entity declarations is not accepted'
+
+
+class DoctypeRefused(ET.ParseError):
+    """An XML document with a DOCTYPE, refused unparsed (a ParseError, so callers that catch those need nothing more)."""
 
 
 class _RootReached(Exception):
@@ -22,7 +25,7 @@ class _RootReached(Exception):
 
 
 def _refuse_dtd(*_args):
-    raise ET.ParseError(_NO_DTD)
+    raise DoctypeRefused('XML with a DOCTYPE or entity declarations is not accepted')
 
 
 def _root_reached(*_args):
@@ -31,7 +34,7 @@ def _root_reached(*_args):
 
 def parse_xml_text(text):
     """An XML document's root element. Documents with a DOCTYPE (and so any entity declaration) raise
-    ET.ParseError: vendors never send one, and entity expansion is how XML replies attack parsers."""
+    DoctypeRefused: vendors never send one, and entity expansion is how XML replies attack parsers."""
     # A DOCTYPE can only come before the root element: expat reads that far first, with handlers that refuse
     # one, and only then does ElementTree parse the document.
     probe = expat.ParserCreate()

@@ -39,14 +39,18 @@ _LOST_HOW = {
 }
 
 
+def _lost_how(lost):
+    """How the lock was lost, from the token record's ``lock_lost`` ('expired', 'rejected', or True from older caches)."""
+    return _LOST_HOW.get(lost, _LOST_HOW['rejected'])
+
+
 def lock_guard(record):
     """A VendorSession.request guard: refuse to send with a token that does not hold the lock."""
     if not record.data.get('locked'):
         lost = record.data.get('lock_lost')
-        how = _LOST_HOW.get(lost, _LOST_HOW['rejected']) if lost else None
         raise ApiAuthError('Oracle SBC: this session does not hold the configuration lock%s; not sending the change. '
                            'Take the lock with apiauth.vendors.sbc_config_lock first'
-                           % (' (it was lost: %s; others may have changed the configuration since)' % how if lost else ''),
+                           % (' (it was lost: %s; others may have changed the configuration since)' % _lost_how(lost) if lost else ''),
                            vendor='oracle_sbc', reason='lock_lost' if lost else 'lock_not_held')
 
 
@@ -78,7 +82,7 @@ def acquire(session, wait_timeout=0, poll_interval=5, check_mode=False, sleep=ti
     if lost:
         warnings.append('the configuration lock held by an earlier token of this user was lost (%s); '
                         'it has been taken again, but changes made by others meanwhile may exist'
-                        % _LOST_HOW.get(lost, _LOST_HOW['rejected']))
+                        % _lost_how(lost))
         held_before = False
     session.update_state(locked=True, lock_lost=False)
     return _result(session, True, 'self', not held_before, waited=round(clock() - started, 1), warnings=warnings)

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_xml_text, reply_messages, snippet
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, parse_xml_text, reply_messages, snippet
 
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title', re.IGNORECASE | re.DOTALL)
@@ -167,11 +167,12 @@ class VendorDriver(object):
                 json.loads(text)
             except ValueError as exc:
                 problem = 'a JSON body that does not parse (%s)' % exc
-        elif text and _is_xml_type(reply.content_type) and '<!doctype' not in text[:1024].lower():
-            # (An XML document with a DOCTYPE is not parsed at all, by design: it is returned as text.)
+        elif text and _is_xml_type(reply.content_type):
             try:
                 parse_xml_text(text)
-            except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
+            except DoctypeRefused:
+                pass  # not parsed at all, by design: it is returned as text
+            except (ValueError, ET.ParseError) as exc:  # ElementTree does not quote the body
                 problem = 'an XML body that does not parse (%s)' % exc
         if problem is None:
             return
