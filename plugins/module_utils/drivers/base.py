@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -23,7 +22,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import token_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, parse_xml_text, reply_messages, snippet
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, loads_json, parse_xml_text, reply_messages, snippet
 
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
@@ -186,7 +185,7 @@ class VendorDriver(object):
                                                                           reply.content_type or 'none'),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
         try:
-            return parse_xml_text(reply.text) if expected == 'xml' else json.loads(reply.text)
+            return parse_xml_text(reply.text) if expected == 'xml' else loads_json(reply.text)
         except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
             raise ApiAuthError('%s, got HTTP %s with Content-Type %r that does not parse: %s (the body is not shown: it may '
                                'hold a token)' % (what, reply.status, reply.content_type or 'none', exc),
@@ -204,7 +203,7 @@ class VendorDriver(object):
             problem = describe_html(title, self.secrets)
         elif text and _is_json_type(reply.content_type):
             try:
-                json.loads(text)
+                loads_json(text)
             except ValueError as exc:
                 problem = 'a JSON body that does not parse (%s)' % exc
         elif text and _is_xml_type(reply.content_type):
