@@ -159,8 +159,8 @@ class HttpClient(object):
                     attempt = self._backoff(attempt)
                     continue
                 if safe:
-                    raise self._error('cannot read the reply of %s after %d attempts: %s' % (host_of(url), attempt + 1,
-                                                                                          lost.reason), url, 'unreachable')
+                    raise self._error('cannot read the reply of %s after %d attempts: %s'
+                                      % (host_of(url), attempt + 1, lost.reason), url, 'unreachable')
                 raise self._maybe_applied(method, url, lost.reason, status=resp.status_code)
             return Reply(resp.status_code, resp.headers, _decode(body, resp.encoding), method, url)
 
@@ -231,10 +231,10 @@ class HttpClient(object):
         return self._error(message, url, 'too_large')
 
     def _maybe_applied(self, method, url, why, status=None):
-        return self._error('the connection to %s was lost after the request was sent (%s%s): the change may have been '
+        detail = ('HTTP %s, ' % status if status else '') + why
+        return self._error('the connection to %s was lost after the request was sent (%s): the change may have been '
                            'applied. It was not sent again: check the current state on the server (for instance with a GET '
-                           'of the same resource) before repeating it' % (host_of(url), 'HTTP %s, ' % status if status else '',
-                                                                        why), url, 'maybe_applied')
+                           'of the same resource) before repeating it' % (host_of(url), detail), url, 'maybe_applied')
 
     def _backoff(self, attempt):
         self._sleep(min(BACKOFF_BASE * (2 ** attempt), BACKOFF_CAP))

@@ -228,8 +228,10 @@ def test_deeply_nested_replies_are_bad_replies(case):
         run = session.token
     else:
         vendor = 'oracle_sbc' if case == 'sbc-api-xml' else 'bigid'
-        body = ('<a>' * DEEP + '</a>' * DEEP, 'application/xml') if vendor == 'oracle_sbc' else ('[' * DEEP + ']' * DEEP,
-                                                                                              'application/json')
+        if vendor == 'oracle_sbc':
+            body = ('<a>' * DEEP + '</a>' * DEEP, 'application/xml')
+        else:
+            body = ('[' * DEEP + ']' * DEEP, 'application/json')
         session = canned_session(vendor, (200, 'application/json', '{"systemToken": "a.b.c", "success": true}'))
         session.token = lambda **_kw: TokenRecord('tok-1234', expires_at=None)
         session._http.replies = [(200, body[1], body[0])]
