@@ -135,23 +135,26 @@ def test_the_cache_stores_a_salted_slow_verifier_never_the_secret(simulator, mak
 
 
 def test_a_cache_hit_with_the_verifier_stays_under_two_milliseconds(simulator, make):
+    """Timed in CPU time (the wall time is printed too): on a loaded machine, or under ansible-test's parallel
+    workers, waiting for a CPU is not what the verifier costs."""
     make('oracle_sbc').token()
-    fresh_session, same_session = [], []
     reused = make('oracle_sbc')
     reused.token()
+    fresh = {'wall': [], 'cpu': []}
+    same = {'wall': [], 'cpu': []}
     for _dummy in range(200):
         session = make('oracle_sbc')  # what each lookup call does: a new session, so one PBKDF2 check each
-        start = time.perf_counter()
-        session.token()
-        fresh_session.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        reused.token()  # already verified in this session: no PBKDF2
-        same_session.append(time.perf_counter() - start)
-    median, without = statistics.median(fresh_session), statistics.median(same_session)
-    print('cache hit median: %.3f ms with the verifier check, %.3f ms without (ratio %.2f)'
-          % (median * 1000, without * 1000, median / without))
+        for run, into in ((session.token, fresh), (reused.token, same)):  # reused: already verified, no PBKDF2
+            wall, cpu = time.perf_counter(), time.process_time()
+            run()
+            into['cpu'].append(time.process_time() - cpu)
+            into['wall'].append(time.perf_counter() - wall)
+    median = dict((kind, statistics.median(fresh[kind]) * 1000) for kind in fresh)
+    without = dict((kind, statistics.median(same[kind]) * 1000) for kind in same)
+    print('cache hit median: %.3f ms wall / %.3f ms CPU with the verifier check, %.3f ms wall / %.3f ms CPU without '
+          '(wall ratio %.1f)' % (median['wall'], median['cpu'], without['wall'], without['cpu'], median['wall'] / without['wall']))
     assert kinds(simulator, 'oracle_sbc') == ['login']
-    assert median < 0.002
+    assert median['cpu'] < 2.0
 
 
 # -- 2, 3. one key per appliance; no credentials in urls -------------------------------------------------------------
