@@ -55,6 +55,7 @@ class VendorSession(object):
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
         self.cache = cache if cache is not None or self.key is None else open_cache(settings, warn=warn)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
+        self.warn = warn or (lambda message: None)  # what the user should be told (module warnings, display.warning)
 
     @property
     def http(self):
@@ -102,6 +103,7 @@ class VendorSession(object):
             except ApiAuthError as exc:
                 raise self._in_context(exc, self.driver.action_name())
             self.events.append('login')
+            self.driver.carry_over(record, new)
             if record is not None and record.data.get('locked'):
                 # The lock belonged to the dead token: say how it died ('expired' or 'rejected').
                 new.data['lock_lost'] = lost
@@ -163,11 +165,13 @@ class VendorSession(object):
         if guard:
             guard(record)
         reply = self._send(method, url, record, headers, params, data, json, path)
-        if reply.status == 401 and not self.settings.token:
+        if (reply.status == 401 or self.driver.refused(reply)) and not self.settings.token:
             record = self.token(reject=record.token)
             if guard:
                 guard(record)
             reply = self._send(method, url, record, headers, params, data, json, path)
+        if self.driver.refused(reply):
+            self.driver.fail(reply, '%s %s' % (method, path), reason='auth')
         return reply
 
     def _send(self, method, url, record, headers, params, data, json, path=None):
