@@ -112,14 +112,14 @@ options:
   reauth_body:
     description:
       - Oracle SBC only. How the current token is put in the body of a re-authentication (C(POST /rest/{version}/auth/token)
-        with the Basic header and C(Content-Type: application/x-www-form-urlencoded)). Oracle's documents say only
+        with the Basic header and the form content type C(application/x-www-form-urlencoded)). Oracle's documents say only
         "the current, unexpired access token in the body".
       - V(token) sends the form field C(token=<token>), V(accessToken) the form field C(accessToken=<token>), V(raw) the
         bare token as the whole body.
       - V(auto) tries the shape this appliance accepted before (remembered in the token cache), then the others in that
         order, moving on only when the appliance answers HTTP 400; the one it accepts is remembered.
       - If an appliance answers a re-authentication as a fresh login (the old token keeps the configuration lock), this
-        is noticed when a change is refused with 423 while the replaced token is still alive: the lock is handed over
+        is noticed when a change is refused with 423 while the replaced token is still alive; then the lock is handed over
         (released with the old token, taken with the new one), a warning says so, and later renewals hand it over at once.
       - Defaults to E(ORACLE_SBC_REAUTH_BODY) when that is set. C(playbooks/check_appliance.yml) shows which shape an
         appliance takes. See C(docs/protocols.md).

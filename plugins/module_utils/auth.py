@@ -189,6 +189,7 @@ class VendorSession(object):
             'expires_at': iso_time(record.expires_at),
             'expires_in': None if record.expires_at is None else max(0, int(record.expires_at - self.clock())),
         }
+        result.update(self.driver.facts(record))
         if with_token:
             result['token'] = record.token
             result['headers'] = self.headers(record)

@@ -20,8 +20,11 @@ __metaclass__ = type
 import time
 
 NOTICE = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock stayed with '
-          'the replaced token. It was released with that token and taken with the new one; later renewals hand it over the '
-          'same way. Check which re-authentication body this appliance takes (playbooks/check_appliance.yml, docs/protocols.md)')
+          'the replaced token. %s; later renewals hand the lock over the same way. Check which re-authentication body this '
+          'appliance takes (playbooks/check_appliance.yml, docs/protocols.md)')
+MOVED = 'It was released with that token and taken with the new one'
+RELEASED = 'It was released with that token'
+
 
 
 def _alive_replaced(record, now):
@@ -65,7 +68,7 @@ def recover_lock(session, reply, clock=time.time):
         slot.write(record)
     session.events.append('lock_handover')
     if first:
-        session.warn(NOTICE % record.data.get('reauth_body', 'auto'))
+        session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), MOVED))
     return True
 
 
@@ -84,5 +87,5 @@ def release_with_replaced(session, clock=time.time):
         slot.write(record)
     session.events.append('lock_handover')
     if first:
-        session.warn(NOTICE % record.data.get('reauth_body', 'auto'))
+        session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), RELEASED))
     return True

@@ -82,6 +82,14 @@ class Driver(VendorDriver):
         if old is not None:
             new.data.update((key, old.data[key]) for key in APPLIANCE_FACTS if key in old.data)
 
+    def facts(self, record):
+        """The re-authentication body this appliance accepted, and whether its renewals act as fresh logins."""
+        found = {}
+        if record.data.get('reauth_body'):
+            found['reauth_body'] = record.data['reauth_body']
+            found['renewal_acts_as_login'] = bool(record.data.get('reauth_as_login'))
+        return found
+
     def reauth_shapes(self, record):
         """The body shapes to try, in order: the one set by reauth_body, else the remembered one first."""
         chosen = self.settings.get('reauth_body', 'auto')
