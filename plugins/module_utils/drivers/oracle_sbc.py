@@ -106,22 +106,7 @@ class Driver(VendorDriver):
         return {shape: token}, headers  # requests form-encodes a dict
 
     def renew(self, http, record, now):
-        action = self.action_name(renewal=True)
-        shapes = self.reauth_shapes(record)
-        refused = []
-        for shape in shapes:
-            data, headers = self.reauth_request(shape, record.token)
-            reply = http.request('POST', self.api_url('auth/token'), headers=headers, data=data)
-            if reply.status == 400 and shape != shapes[-1]:
-                refused.append(shape)  # the appliance did not read this shape: nothing happened, try the next
-                continue
-            if reply.status == 400:
-                tried = ', '.join(refused + [shape])
-                self.fail(reply, action, hint='the appliance refused the re-authentication body shape(s) tried (%s, see the '
-                          'reauth_body option)%s' % (tried, '' if len(shapes) > 1 else '; reauth_body=auto tries each shape'),
-                          reason='reauth_body')
-            renewed = self._token_reply(reply, action, now)
-            break
+        shape, renewed = self._reauthenticate(http, record, now)
         renewed.data = dict(record.data)  # the lock (and anything else tied to the token) moves along
         renewed.data['reauth_body'] = shape
         replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires > now]
@@ -129,6 +114,22 @@ class Driver(VendorDriver):
         if record.data.get('locked') and record.data.get('reauth_as_login'):
             self.hand_over_lock(http, record.token, renewed)
         return renewed
+
+    def _reauthenticate(self, http, record, now):
+        """(shape, TokenRecord): the first body shape the appliance does not refuse with 400."""
+        action = self.action_name(renewal=True)
+        shapes = self.reauth_shapes(record)
+        for index, shape in enumerate(shapes):
+            data, headers = self.reauth_request(shape, record.token)
+            reply = http.request('POST', self.api_url('auth/token'), headers=headers, data=data)
+            if reply.status != 400:
+                return shape, self._token_reply(reply, action, now)
+            if index == len(shapes) - 1:
+                # A 400 means the appliance did not read that shape and nothing happened: the token still holds.
+                self.fail(reply, action, hint='the appliance refused the re-authentication body shape(s) tried (%s, see the '
+                          'reauth_body option)%s' % (', '.join(shapes), '' if len(shapes) > 1 else '; reauth_body=auto tries '
+                                                     'each shape'), reason='reauth_body')
+        raise ApiAuthError('no re-authentication body shape to try', vendor=self.name, reason='reauth_body')  # pragma: no cover
 
     def hand_over_lock(self, http, old_token, record):
         """On an appliance whose renewal acts as a fresh login: release the lock with ``old_token``, take it with
