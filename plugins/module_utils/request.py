@@ -157,8 +157,8 @@ def wait_operation(session, link, timeout, guard=None, sleep=time.sleep, clock=t
             return state
         if status in OPERATION_DONE:
             details = _operation_details(data) + polled['messages']
-            raise ApiAuthError('%s operation %s ended with status %r%s' % (session.driver.title, operation or path, status,
-                                                                       ': ' + '; '.join(details) if details else ''),
+            said = ': ' + '; '.join(details) if details else ''
+            raise ApiAuthError('%s operation %s ended with status %r%s' % (session.driver.title, operation or path, status, said),
                                vendor=session.driver.name, reason='operation_failed')
         if clock() >= deadline:
             raise ApiAuthError('%s operation %s still %r after %s seconds' % (session.driver.title, path, status or 'unknown', timeout),

@@ -26,7 +26,6 @@ MOVED = 'It was released with that token and taken with the new one'
 RELEASED = 'It was released with that token'
 
 
-
 def _alive_replaced(record, now):
     """Tokens this record's token replaced that may still be alive, newest first."""
     return [token for token, expires in reversed(record.data.get('replaced') or [])
