@@ -127,6 +127,23 @@ options:
         ten minutes) and 300 for a BigID system token without an C(exp) claim.
       - Only needed for appliances configured with a different token lifetime.
     type: int
+  reauth_body:
+    description:
+      - Oracle SBC only. How the current token is put in the body of a re-authentication (C(POST /rest/{version}/auth/token)
+        with the Basic header and the form content type C(application/x-www-form-urlencoded)). Oracle's documents say only
+        "the current, unexpired access token in the body".
+      - V(token) sends the form field C(token=<token>), V(accessToken) the form field C(accessToken=<token>), V(raw) the
+        bare token as the whole body.
+      - V(auto) tries the shape this appliance accepted before (remembered in the token cache), then the others in that
+        order, moving on only when the appliance answers HTTP 400; the one it accepts is remembered.
+      - If an appliance answers a re-authentication as a fresh login (the old token keeps the configuration lock), this
+        is noticed when a change is refused with 423 while the replaced token is still alive; then the lock is handed over
+        (released with the old token, taken with the new one), a warning says so, and later renewals hand it over at once.
+      - Defaults to E(ORACLE_SBC_REAUTH_BODY) when that is set. C(playbooks/check_appliance.yml) shows which shape an
+        appliance takes. See C(docs/protocols.md).
+    type: str
+    choices: [auto, token, accessToken, raw]
+    default: auto
 notes:
   - Tokens are cached on the host that runs the plugin, that is the controller for lookups and the task's host for modules.
     Run the modules on the controller (C(delegate_to=localhost) or C(connection=local)) so lookups and modules share one cache.
@@ -180,4 +197,9 @@ options:
   token_lifetime:
     vars:
       - name: apiauth_token_lifetime
+  reauth_body:
+    env:
+      - name: ORACLE_SBC_REAUTH_BODY
+    vars:
+      - name: apiauth_reauth_body
 '''

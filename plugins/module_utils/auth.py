@@ -136,6 +136,7 @@ class VendorSession(object):
             except ApiAuthError as exc:
                 raise self._in_context(exc, self.driver.action_name())
             self.events.append('login')
+            self.driver.carry_over(record, new)
             if record is not None and record.data.get('locked'):
                 # The lock belonged to the dead token: say how it died ('expired' or 'rejected').
                 new.data['lock_lost'] = lost
@@ -272,11 +273,13 @@ class VendorSession(object):
         if guard:
             guard(record)
         reply = self._send(method, url, record, headers, params, data, json, path)
-        if reply.status == 401 and not self.settings.token:
+        if (reply.status == 401 or self.driver.refused(reply)) and not self.settings.token:
             record = self.token(reject=record.token)
             if guard:
                 guard(record)
             reply = self._send(method, url, record, headers, params, data, json, path)
+        if self.driver.refused(reply):
+            self.driver.fail(reply, '%s %s' % (method, path), reason='auth')
         return reply
 
     def _send(self, method, url, record, headers, params, data, json, path=None):
@@ -294,6 +297,7 @@ class VendorSession(object):
             'expires_at': iso_time(record.expires_at),
             'expires_in': None if record.expires_at is None else max(0, int(record.expires_at - self.clock())),
         }
+        result.update(self.driver.facts(record))
         if with_token:
             result['token'] = record.token
             result['headers'] = self.headers(record)

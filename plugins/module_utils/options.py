@@ -41,6 +41,8 @@ COMMON_OPTIONS = {
     'token_lifetime': ('int', None, None),
     'retries': ('int', 3, None),
     'max_reply_size': ('int', 64 * 1024 * 1024, None),
+    # Oracle SBC: the shape of the re-authentication body (undocumented); auto tries each and remembers (drivers/oracle_sbc.py)
+    'reauth_body': ('str', 'auto', 'ORACLE_SBC_REAUTH_BODY'),
 }
 # Sane bounds, inclusive: a value outside them is a typo or a unit mix-up (milliseconds for seconds) and fails
 # before anything is sent, instead of an OverflowError deep in the socket layer or a token cached until year 58865.
@@ -53,6 +55,7 @@ BOUNDS = {
 }
 SECRET_OPTIONS = ('password', 'token', 'user_token')
 TOKEN_CACHE_CHOICES = ('file', 'none')
+REAUTH_BODY_CHOICES = ('auto', 'token', 'accessToken', 'raw')
 
 _CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}
 
@@ -78,6 +81,8 @@ def module_argument_spec():
             entry['no_log'] = False  # token_lifetime, token_cache...: settings, not secrets
         if name == 'token_cache':
             entry['choices'] = list(TOKEN_CACHE_CHOICES)
+        if name == 'reauth_body':
+            entry['choices'] = list(REAUTH_BODY_CHOICES)
         spec[name] = entry
     return spec
 
@@ -155,6 +160,9 @@ def resolve_options(vendor, env_names, direct, variables=None, environ=None):
         values[name] = None if value is None else _coerce(name, kind, value)
     if values['token_cache'] not in TOKEN_CACHE_CHOICES:
         raise ApiAuthError('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
+                           reason='bad_option')
+    if values['reauth_body'] not in REAUTH_BODY_CHOICES:
+        raise ApiAuthError('option reauth_body must be one of %s, got %r' % (', '.join(REAUTH_BODY_CHOICES), values['reauth_body']),
                            reason='bad_option')
     for name, (low, high, unit) in BOUNDS.items():
         if values[name] is not None and not low <= values[name] <= high:

@@ -137,6 +137,18 @@ class VendorDriver(object):
         """Replace a live token before it expires. The default is a new login."""
         return self.login(http, now)
 
+    def carry_over(self, old, new):
+        """Copy into ``new`` (a fresh login's record) what ``old`` (None, or the record it replaces) learned about the server."""
+
+    def facts(self, record):
+        """What ``record`` says was learned about the server, for the lookup's output=dict (never a secret)."""
+        return {}
+
+    def refused(self, reply):
+        """True when a successful-looking API reply is an authentication refusal (BigID's HTTP 200 ones): it is then
+        treated like a 401, with one new token and one more try."""
+        return False
+
     def auth_headers(self, token):
         raise NotImplementedError
 
