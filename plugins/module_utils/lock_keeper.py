@@ -7,8 +7,8 @@ A play may hold the lock across tasks that make no SBC call (a pause, a long tas
 for longer than a token lives. ``sbc_config_lock state=present`` therefore forks one keeper per
 lock. Each second it looks at the cached record and at its run, and re-authenticates the token
 through VendorSession (under the cache lock, as every task does: the lock moves to the new token,
-never a fresh login while the token lives) once less than ``max(refresh_margin, MIN_MARGIN)``
-seconds are left. It exits, leaving the lock as it is, as soon as:
+never a fresh login while the token lives) once less than ``refresh_margin`` (less a poll, at
+least MIN_MARGIN) seconds are left. It exits, leaving the lock as it is, as soon as:
 
 * the lock is released, taken by another run, lost, or its token has expired ("released");
 * its run (the ansible-playbook process) is gone: killed, crashed, an AWX job cancelled ("run_gone").
@@ -36,7 +36,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiA
 from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import GONE, process_stat, run_state, same_run
 
 POLL = 1.0
-MIN_MARGIN = 5.0  # renew at least this long before expiry: a poll, a slow reply and a retry fit in it
+MIN_MARGIN = 2.0  # renew at least this long before expiry: a poll and a reply fit in it
 PROCESS_NAME = b'apiauth-keeper'  # what ps and /proc/<pid>/comm show
 
 
@@ -85,7 +85,9 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
     me = me or _me()
     if not _register(session, run, me, clock()):
         return 'superseded'
-    margin = max(session.settings.refresh_margin, MIN_MARGIN)
+    # A little later than the tasks renew: while tasks run they renew first, so the keeper seldom kills a token
+    # a task has just read (that task would get a 401 and resend with the new token: safe, but a wasted call).
+    margin = max(session.settings.refresh_margin - poll, MIN_MARGIN)
     try:
         while True:
             if run_state(run) == GONE:

@@ -95,7 +95,7 @@ def lock_guard(record):
         if lost:
             why = ' (it was lost: %s; others may have changed the configuration since)' % _lost_how(lost)
         elif forced:
-            why = ' (%s released it with force=true)' % describe_run(forced)
+            why = ' (the %s released it with force=true)' % describe_run(forced)
         raise ApiAuthError('Oracle SBC: this session does not hold the configuration lock%s; not sending the change. '
                            'Take the lock with apiauth.vendors.sbc_config_lock first' % why,
                            vendor='oracle_sbc', reason='lock_lost' if lost else 'lock_not_held')
@@ -171,7 +171,7 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
                 continue  # another run changed the lock state meanwhile: look again
             lost = before.get('lock_lost')
             if state == ABANDONED and holder is not None:
-                warnings.append('took over the configuration lock from %s, which is no longer running: its change may be '
+                warnings.append('took over the configuration lock from the %s, which is no longer running: its change may be '
                                 'incomplete, check the configuration before saving or activating it'
                                 % describe_run(holder, session.driver.principal()))
             if lost:
@@ -215,7 +215,7 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
     if state == OTHER:
         warnings.append('force=true: released the configuration lock held by %s' % _other_run(session, holder))
     elif state == ABANDONED and holder is not None:
-        warnings.append('released the configuration lock left by %s, which is no longer running'
+        warnings.append('released the configuration lock left by the %s, which is no longer running'
                         % describe_run(holder, session.driver.principal()))
     if check_mode:
         return _result(session, False, 'none', state != FREE, warnings=warnings)
