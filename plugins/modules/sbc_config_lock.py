@@ -61,7 +61,7 @@ options:
   max_hold:
     description:
       - Seconds after this run took the lock during which the keeper renews its token between tasks. After that
-        only the run's own SBC calls keep the token (and with it the lock) alive.
+        only the run's own SBC calls keep the token (and with it the lock) alive. V(0) starts no keeper.
     type: int
     default: 14400
   _run:
@@ -220,6 +220,8 @@ def main():
 
 def _keeper(module, session, run):
     """The keeper's pid, started if none runs; None where it could not watch the run (not on the controller)."""
+    if module.params['max_hold'] == 0:
+        return None
     if run is None or run_state(run) != ALIVE:
         module.warn('no keeper renews the lock token between tasks: %s, so the lock lasts only as long as the tasks that '
                     'use it keep renewing its token'
