@@ -125,6 +125,12 @@ EXAMPLES = r'''
       apiauth.vendors.sbc_config_lock:
         state: absent
       delegate_to: localhost
+
+- name: Free a lock that another, still running, run of the same user holds (it is refused its next change)
+  apiauth.vendors.sbc_config_lock:
+    state: absent
+    force: true
+  delegate_to: localhost
 '''
 
 RETURN = r'''

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import os
 import signal
+import sys
 import time
 
 from playbook_runner import explain
@@ -185,5 +186,45 @@ def test_release_from_another_live_run_needs_force(simulator, runner):
     assert held['second_failed'] is True and 'released it with force=true' in held['second_msg'], held
     writes = sbc(simulator, 'config_write')
     assert [(writer(e), e['status']) for e in writes] == [('holder', 200)], 'only the holder wrote, and only while it held the lock'
+    assert lock_free(simulator)
+    assert nothing_left(runner.cache_dir) == []
+
+
+def test_cancelled_awx_job_leaves_no_keeper_and_the_next_job_takes_over(simulator, runner, tmp_path):
+    """An AWX job is one ansible-runner run of ansible-playbook; cancelling it is ansible-runner's cancel."""
+    import ansible_runner
+
+    private = tmp_path / 'private_data_dir'
+    (private / 'project').mkdir(parents=True)
+    (private / 'inventory').mkdir()
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'playbooks', 'lock_and_hang.yml')) as handle:
+        (private / 'project' / 'lock_and_hang.yml').write_text(handle.read())
+    (private / 'inventory' / 'hosts').write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n'
+                                                 % sys.executable)
+    seen = {}
+
+    def cancel():
+        if not seen.get('keeper') and sbc(simulator, 'config_write'):
+            seen['keeper'] = keepers(runner.cache_dir)
+        return bool(seen.get('keeper'))
+    started = time.time()
+    job = ansible_runner.run(private_data_dir=str(private), playbook='lock_and_hang.yml', ident='cancelled',
+                             envvars=dict((k, v) for k, v in runner.env.items() if k.startswith(
+                                 ('ANSIBLE_', 'ORACLE_SBC_', 'APIAUTH_'))),
+                             quiet=True, cancel_callback=cancel, settings={'job_timeout': 120})
+    assert job.status == 'canceled' and time.time() - started < 100, (job.status, job.stdout.read())
+    assert seen.get('keeper'), 'no keeper process while the job held the lock'
+    assert wait_for(lambda: not keepers(runner.cache_dir), 5), 'the keeper outlived its cancelled job'
+    for pid in run_processes(runner.cache_dir):  # whatever ansible-runner left of the job (not ours)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    cancelled_at = time.time()
+    rerun, result = runner.run('lock_change_release.yml')
+    assert rerun.returncode == 0, explain(rerun)
+    lock_calls = [e for e in sbc(simulator, 'lock') if e['ts'] > cancelled_at]
+    assert lock_calls[0]['status'] == 204 and lock_calls[0]['ts'] - cancelled_at < 5
+    assert [e['kind'] for e in sbc(simulator)].count('login') == 1
     assert lock_free(simulator)
     assert nothing_left(runner.cache_dir) == []
