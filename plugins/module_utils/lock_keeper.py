@@ -72,12 +72,18 @@ def _register(session, run, me, now):
         return True
 
 
-def _unregister(session, me):
+def _leave(session, run, me, now):
+    """Unregister ``me``, unless its run holds the lock again (released and re-taken between two polls): then the
+    module that re-took it has seen this keeper registered and started none, so keep on. True when leaving."""
     with session.cache.slot(session.key) as slot:
         record = slot.read()
-        if record is not None and (record.data.get('lock_keeper') or {}).get('pid') == me['pid']:
-            record.data.pop('lock_keeper', None)
-            slot.write(record)
+        if record is None or (record.data.get('lock_keeper') or {}).get('pid') != me['pid']:
+            return True
+        if run is not None and _mine(record, run, now):
+            return False
+        record.data.pop('lock_keeper', None)
+        slot.write(record)
+        return True
 
 
 def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sleep):
@@ -97,7 +103,9 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
                 return 'max_hold'
             record = session.cached()
             if not _mine(record, run, now):
-                return 'released'
+                if _leave(session, run, me, now):
+                    return 'released'
+                continue
             if (record.data.get('lock_keeper') or {}).get('pid') != me['pid']:
                 return 'superseded'
             if record.remaining(now) <= margin:
@@ -108,7 +116,7 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
                     session.update_state(keeper_error=exc.message)
             sleep(poll)
     finally:
-        _unregister(session, me)
+        _leave(session, None, me, clock())
 
 
 def _detach():

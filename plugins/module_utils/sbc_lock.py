@@ -163,10 +163,10 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
         reply = session.request('POST', 'configuration/lock')
         if reply.status == 204:
             # Confirmed (this run held it: the SBC answers 204 to the token holding the lock) or taken.
-            taken = dict(locked=True, lock_lost=False, lock_forced_by=None)
-            if state != SELF:
-                taken['lock_run'] = dict(run, since=clock()) if run else None
-            before = _commit(session, record, clock(), **taken)
+            # Always named again: a token replaced by a fresh login on the way carries no lock state.
+            since = holder.get('since') if state == SELF and isinstance(holder, dict) else None
+            before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_forced_by=None,
+                             lock_run=dict(run, since=since or clock()) if run else None)
             if before is None:
                 continue  # another run changed the lock state meanwhile: look again
             lost = before.get('lock_lost')

@@ -22,10 +22,10 @@ description:
   - O(state=absent) gives the lock back (C(configuration/unlock)).
   - B(A run owns the lock.) A run is one C(ansible-playbook) process; an AWX job is one. Every run of the same user on
     the same controller shares the cached token, and the lock record names the run holding it. O(state=present) while
-    another run that is still running holds the lock behaves as if another user held it: it waits up to
+    another run that is still running holds the lock behaves as if another user held it. It waits up to
     O(wait_timeout), then fails naming the holder (C(held by another run of admin on this controller, pid N since T)).
   - When the run holding the lock is gone (killed, crashed, an AWX job cancelled), the lock stays with the cached token
-    until it expires, and the next run of the same user takes it over at once with that token (a warning says so:
+    until it expires, and the next run of the same user takes it over at once with that token (a warning says so, as
     the earlier change may be incomplete), without a new login and without waiting for the token to expire.
   - O(state=absent) from a run that does not hold the lock leaves it held and warns, unless O(force=true). The lock of
     a run that is gone is released.

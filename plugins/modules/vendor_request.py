@@ -98,7 +98,7 @@ options:
         cache by M(apiauth.vendors.sbc_config_lock). The check is made before the call and again before the retry after a
         401. If the token had to be replaced by a fresh login, the lock went with the old token and the call is not sent.
       - Use it for changes made under the lock, so a play never goes on writing once the lock is lost.
-      - The lock must be held by this run of C(ansible-playbook): another run of the same user on the same controller
+      - The lock must be held by this run of C(ansible-playbook). Another run of the same user on the same controller
         shares the cached token, and the call is not sent while that run holds the lock.
     type: bool
     default: false
