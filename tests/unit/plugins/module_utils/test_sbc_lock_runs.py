@@ -220,3 +220,15 @@ def test_keeper_process_is_detached_and_exits_when_the_lock_is_released(make):
     finally:
         if running(pid):
             os.kill(pid, 9)
+
+
+def test_a_run_that_retakes_its_lock_after_a_fresh_login_still_owns_it(simulator, make, other_live_run):
+    me = describe_process(os.getpid())
+    acquire(make(), me)
+    simulator.revoke()  # the SBC forgets the token: the next call logs in anew and takes the lock again
+    result = acquire(make(), me)
+    assert result['logged_in'] is True and result['changed'] is True
+    assert make().cached().data['lock_run']['id'] == me['id']
+    with pytest.raises(ApiAuthError) as err:
+        acquire(make(), other_live_run, wait_timeout=0)
+    assert err.value.reason == 'lock_held_by_run', 'another run must not take over a lock whose run is alive'
