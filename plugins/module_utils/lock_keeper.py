@@ -31,12 +31,13 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession
+from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS
 from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import GONE, process_stat, run_state, same_run
 
 POLL = 1.0
-MIN_MARGIN = 2.0  # renew at least this long before expiry: a poll and a reply fit in it
+MIN_MARGIN = 2  # renew at least this long before expiry: a poll and a reply fit in it
 PROCESS_NAME = b'apiauth-keeper'  # what ps and /proc/<pid>/comm show
 
 
@@ -91,9 +92,7 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
     me = me or _me()
     if not _register(session, run, me, clock()):
         return 'superseded'
-    # A little later than the tasks renew: while tasks run they renew first, so the keeper seldom kills a token
-    # a task has just read (that task would get a 401 and resend with the new token: safe, but a wasted call).
-    margin = max(session.settings.refresh_margin - poll, MIN_MARGIN)
+    margin = session.settings.refresh_margin
     try:
         while True:
             if run_state(run) == GONE:
@@ -110,7 +109,7 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
                 return 'superseded'
             if record.remaining(now) <= margin:
                 try:
-                    session.token(force=True)  # renewal under the cache lock; another task may have renewed first
+                    session.token()  # decides again under the cache lock: a task may have renewed it meanwhile
                 except ApiAuthError as exc:
                     # Told to the run through the record; the run's next SBC call renews or reports the loss itself.
                     session.update_state(keeper_error=exc.message)
@@ -138,9 +137,18 @@ def _detach():
         pass
 
 
+def keeper_settings(settings):
+    """The task's settings with the keeper's renewal margin: a poll later than the tasks renew, so while tasks run they
+    renew first and the keeper seldom replaces a token a task has just read (that task would get a 401 and resend
+    with the new token: safe, but a wasted call)."""
+    direct = dict((name, getattr(settings, name, None)) for name in COMMON_OPTIONS)
+    direct['refresh_margin'] = int(max(settings.refresh_margin - POLL, MIN_MARGIN))
+    return vendor_settings(settings.vendor, direct, environ={})
+
+
 def start_keeper(settings, run, until):
     """Fork a detached keeper for ``run``'s lock; returns its pid (None if the fork failed)."""
-    session = VendorSession(settings)  # made before forking: everything the keeper needs is imported now
+    session = VendorSession(keeper_settings(settings))  # made before forking: everything the keeper needs is imported now
     session.http  # pylint: disable=pointless-statement  # imports requests before AnsiballZ removes its payload
     read_end, write_end = os.pipe()
     first = os.fork()
