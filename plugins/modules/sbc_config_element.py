@@ -26,7 +26,7 @@ description:
     RV(results) lists what had been applied before it.
   - After a change (or always, with O(force_management=true)) it can verify, save and activate the configuration,
     in that order, waiting for each operation.
-  - Sub-elements (nested configuration elements) are not supported: an attribute whose value is a mapping is refused.
+  - Sub-elements (nested configuration elements) are not supported, and an attribute whose value is a mapping is refused.
     Use M(apiauth.vendors.vendor_request) for those. Sub-elements an element already has are left as they are.
 options:
   element_type:
@@ -114,7 +114,7 @@ attributes:
     support: full
     details: One before/after per changed element, showing its key and the attributes that change.
 notes:
-  - Run it where M(apiauth.vendors.sbc_config_lock) ran (usually C(delegate_to=localhost)): the lock is recorded in the
+  - Run it where M(apiauth.vendors.sbc_config_lock) ran (usually C(delegate_to=localhost)), as the lock is recorded in the
     token cache there.
   - A C(PUT) carries the key attributes and the attributes that differ, so attributes not given keep their values.
 seealso:

@@ -24,7 +24,7 @@ options:
     required: true
   key:
     description:
-      - Key attribute values selecting one element, e.g. C({identifier: core}) for a realm-config.
+      - Key attribute values selecting one element, for example C(identifier=core) for a realm-config.
       - Without it, every element of the type is returned.
     type: dict
   running:

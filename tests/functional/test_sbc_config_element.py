@@ -42,7 +42,7 @@ def desired_state():
 
 
 def writes(sim):
-    return [e for e in sbc(sim, 'config_write')]
+    return sbc(sim, 'config_write')
 
 
 def management(sim):

@@ -133,8 +133,8 @@ def checks(result):
          'detail': '%.2f s vs floor %.2f s = %.3f; %d writes, %d lock losses; plays: declarative %.1f s%s' % (
              result['first_s'], result['floor_s'], result['first_ratio'], result['first_writes'], result['first_lock_losses'],
              result['declarative_play']['wall_s'],
-             ', task-per-request %.1f s for %d (%.1fx per element)' % (result['raw_play']['wall_s'], result['raw_play']['elements'],
-                                                                     result['raw_over_declarative'])
+             ', task-per-request %.1f s for %d (%.1fx per element)' % (
+                 result['raw_play']['wall_s'], result['raw_play']['elements'], result['raw_over_declarative'])
              if 'raw_play' in result else '')},
         {'item': 7, 'criterion': 'the same %d elements again (nothing to change) <= %.1fx the reads it needs'
                                  % (result['elements'], SECOND_RATIO_MAX),

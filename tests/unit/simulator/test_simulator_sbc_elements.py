@@ -55,7 +55,7 @@ def test_running_config_changes_only_on_activate(client, locked):
 def test_multi_key_steering_pool_and_delete_by_every_key(simulator, client, locked):
     pool = dict(ip_address="192.0.2.10", start_port="20000", end_port="21000", realm_id="core")
     assert client.sbc("POST", "configuration/configElements", locked, data=element("steering-pool", **pool), headers=dict(XML)).status_code == 200
-    other = dict(pool, start_port="30000", end_port="31000")
+    other = dict(ip_address="192.0.2.10", start_port="30000", end_port="31000", realm_id="core")
     assert client.sbc("POST", "configuration/configElements", locked, data=element("steering-pool", **other), headers=dict(XML)).status_code == 200
     assert simulator.state_snapshot()["config"]["elements"]["steering-pool"] == ["192.0.2.10/20000/core", "192.0.2.10/30000/core"]
     partial = client.sbc("DELETE", "configuration/configElements", locked, params={"elementType": "steering-pool", "ip-address": "192.0.2.10"})
