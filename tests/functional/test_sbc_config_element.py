@@ -148,3 +148,16 @@ def test_final_message_says_another_client_holds_the_lock(simulator, runner):
     proc, _result = runner.run('lock_lost_to_other.yml', extra_vars={'lifetime': 6, 'margin': 5})
     assert proc.returncode != 0
     assert 'held by another user or session, not by this run' in proc.stdout, explain(proc)
+
+
+def test_modules_on_their_own(simulator, runner):
+    proc, result = runner.run('element_modules.yml')
+    assert proc.returncode == 0, explain(proc)
+    assert result['unlocked']['failed'] is True and 'does not hold the configuration lock' in result['unlocked']['msg']
+    assert result['checked']['changed'] is True and result['checked']['writes'] == 0
+    assert result['created']['changed'] is True and result['created']['management'] == ['save', 'activate']
+    assert result['one']['elements'] == [{'element_type': 'realm-config', 'has_sub_elements': False,
+                                          'attributes': {'identifier': 'solo', 'description': 'one realm'}}]
+    assert result['none_found'] == 0
+    writes = sbc(simulator, 'config_write')
+    assert [(e['method'], e['is_lock_owner']) for e in writes] == [('POST', True)]
