@@ -128,6 +128,20 @@ _raw:
       description: Seconds until the token expires; V(null) for tokens without a timer.
       type: int
       sample: 480
+    reauth_body:
+      description:
+        - Oracle SBC, once a token has been renewed. The re-authentication body shape the appliance accepted
+          (V(token), V(accessToken) or V(raw); see the O(reauth_body) option).
+      type: str
+      returned: Oracle SBC, after a renewal
+      sample: token
+    renewal_acts_as_login:
+      description:
+        - Oracle SBC, once a token has been renewed. V(true) when the appliance was found to answer a re-authentication as a
+          fresh login (the configuration lock stayed with the replaced token and had to be handed over).
+      type: bool
+      returned: Oracle SBC, after a renewal
+      sample: false
 '''
 
 from ansible.errors import AnsibleLookupError

@@ -17,6 +17,7 @@ import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock, release_with_replaced
 
 
 def _holds_lock(record, now):
@@ -36,6 +37,7 @@ def _result(session, locked, owner, changed, **extra):
 _LOST_HOW = {
     'expired': 'the token that held it expired, and the SBC freed the lock for anyone to take',
     'rejected': 'the token that held it was rejected by the SBC (revoked, replaced or expired early)',
+    'handover': 'a renewal had left it with the replaced token, and another user or session took it before it could be moved',
 }
 
 
@@ -63,7 +65,7 @@ def acquire(session, wait_timeout=0, poll_interval=5, check_mode=False, sleep=ti
     started = clock()
     while True:
         reply = session.request('POST', 'configuration/lock')
-        if reply.status == 204:
+        if reply.status == 204 or recover_lock(session, reply):
             break
         waited = clock() - started
         if reply.status == 423 and waited < wait_timeout:
@@ -99,7 +101,7 @@ def release(session, check_mode=False, clock=time.time):
     try:
         reply = session.request('POST', 'configuration/unlock')
         words = ' '.join(reply_messages(reply)).lower()
-        if reply.status == 204:
+        if reply.status == 204 or (reply.status == 423 and release_with_replaced(session)):
             session.update_state(locked=False, lock_lost=False)
             return _result(session, False, 'none', True, warnings=[])
         if reply.status == 423:
