@@ -26,7 +26,7 @@ def lock_free(sim):
 
 
 def realm(name, description=None):
-    attrs = [{'name': 'name', 'value': name}]
+    attrs = [{'name': 'identifier', 'value': name}]
     if description:
         attrs.append({'name': 'description', 'value': description})
     return {'path': 'configuration/configElements',

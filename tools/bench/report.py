@@ -3,6 +3,8 @@
 
 import math
 
+import bulk_change
+
 WALL_RATIO_MAX = 0.5  # item 2: lookup play wall time / naive play wall time
 CACHED_MS_MAX = 2.0  # item 3: median in-process cost of a cached lookup
 FLOOR_RATIO_MAX = 1.3  # item 4: lock-held change on the fleet / the same play with authentication stubbed out
@@ -57,7 +59,7 @@ def acceptance(results):
                '+ one request latency + %.1f s)' % (cont['release_to_acquire_s'], cont['poll_interval_s'],
                                                     cont['waiter_refused_after_release'], ATTEMPT_SLACK_S)),
     ]
-    return checks
+    return checks + (bulk_change.checks(results['bulk_change']) if 'bulk_change' in results else [])
 
 
 def table(results):
@@ -111,6 +113,7 @@ def table(results):
             cont['release_to_acquire_s'], cont['poll_interval_s'], cont['waiter_attempts_before_release'],
             cont['waiter_refused_after_release']),
         '',
+    ] + (bulk_change.lines(results['bulk_change']) + [''] if 'bulk_change' in results else []) + [
         'Acceptance',
     ]
     for check in results['acceptance']:

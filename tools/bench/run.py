@@ -15,6 +15,7 @@ import platform
 import sys
 import time
 
+import bulk_change
 import calls
 import contention
 import fleet_change
@@ -37,6 +38,8 @@ def parse_args(argv):
     parser.add_argument('--sbcs', type=int, default=100, help='item 3: SBCs changed under their lock')
     parser.add_argument('--fleet-forks', type=int, default=50, help='item 3: forks')
     parser.add_argument('--poll-interval', type=int, default=1, help='item 4: poll_interval of the waiting sbc_config_lock')
+    parser.add_argument('--bulk-elements', type=int, default=200, help='items 6-7: config elements in one bulk change')
+    parser.add_argument('--bulk-raw-elements', type=int, default=50, help='item 6: elements of the task-per-request play beside it')
     parser.add_argument('--source-commit', default='', help='recorded in results.json')
     args = parser.parse_args(argv)
     args.forks = [int(value) for value in args.forks.split(',')]
@@ -93,7 +96,10 @@ def measure(args, ctx):
     results['fleet_change'] = fleet_change.run(ctx, urls[:args.sbcs], args.fleet_forks)
     step = done('item 3')
     results['contention'] = contention.run(ctx, urls[0], args.poll_interval, args.latency)
-    done('item 4')
+    step = done('item 4')
+    results['bulk_change'] = bulk_change.run(ctx, urls[0], args.bulk_elements, args.latency, args.login_latency,
+                                             raw_count=args.bulk_raw_elements)
+    done('items 6-7')
     return results
 
 
