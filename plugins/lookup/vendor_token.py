@@ -139,6 +139,7 @@ _raw:
 '''
 
 from ansible.errors import AnsibleLookupError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
@@ -155,6 +156,10 @@ class LookupModule(VendorLookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         self.load_options(variables, kwargs)
+        try:  # Ansible reads any word it does not know as false; a typo here must not silently mean "do not renew"
+            boolean(kwargs.get('force_renew', False), strict=True)
+        except TypeError as exc:
+            raise AnsibleLookupError('vendor_token: force_renew: %s' % exc)
         vendor = self.get_option('vendor')
         vendors = [vendor] if vendor else list(terms or [])
         if not vendors:
