@@ -145,9 +145,19 @@ from ansible.utils.display import Display
 from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS, SECRET_OPTIONS
-from ansible_collections.apiauth.vendors.plugins.plugin_utils._vendor_lookup import VendorLookupBase
+from ansible_collections.apiauth.vendors.plugins.plugin_utils._vendor_lookup import (VendorLookupBase, option_definitions,
+                                                                                     register_definitions)
 
 display = Display()
+
+
+# The options of DOCUMENTATION above as Ansible's config system reads them (tests hold the two equal).
+OWN_OPTIONS = {
+    '_terms': {'type': 'list', 'elements': 'str'},
+    'vendor': {'type': 'str'},
+    'output': {'type': 'str', 'default': 'token', 'choices': ['token', 'headers', 'dict']},
+    'force_renew': {'type': 'bool', 'default': False},
+}
 
 
 class LookupModule(VendorLookupBase):
@@ -187,3 +197,5 @@ class LookupModule(VendorLookupBase):
             return session.headers(record)
         return session.describe(record)
 
+
+register_definitions(__name__, LookupModule.FQCN, option_definitions(COMMON_OPTIONS, OWN_OPTIONS))

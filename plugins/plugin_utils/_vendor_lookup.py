@@ -30,8 +30,57 @@ import os
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-# Options whose variable and environment variable names are the vendor's (module_utils.options.VENDOR_SCOPED).
-VENDOR_SCOPED = ('url', 'username', 'password', 'token', 'user_token')
+# Options whose variable and environment variable names are the vendor's (module_utils.options.VENDOR_SCOPED), and
+# the vendors that have each: variables <vendor>_<option>, environment variables <VENDOR>_<OPTION> (the drivers' tables).
+_ALL = ('oracle_sbc', 'bigfix_inventory', 'bigid')
+VENDOR_VARIABLES = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': _ALL, 'user_token': ('bigid',)}
+VENDOR_ENVIRONMENT = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': ('bigfix_inventory',), 'user_token': ('bigid',)}
+VENDOR_SCOPED = tuple(VENDOR_VARIABLES)
+INI_SECTION = 'apiauth_vendors'
+NO_INI = ('token_cache_dir',)  # Ansible resolves a relative path in ansible.cfg against its directory: under AWX, the project
+# What Ansible's config system reads from an option's documentation.
+_CONFIG_KEYS = ('type', 'default', 'choices', 'elements', 'aliases', 'required', 'env', 'vars', 'ini')
+
+
+def option_definitions(common_options, own_options):
+    """The lookup's option definitions as Ansible's config system uses them (no descriptions).
+
+    ``common_options`` is module_utils.options.COMMON_OPTIONS (name -> (type, default, environment variable));
+    ``own_options`` the lookup's own (name -> definition). The doc fragment apiauth.vendors.connection.lookup
+    declares the same sources for ansible-doc and ansible-config; a unit test holds the two equal.
+    """
+    definitions = dict((name, dict(definition)) for name, definition in own_options.items())
+    for name, (kind, default, env) in common_options.items():
+        definition = {'type': kind}
+        if default is not None:
+            definition['default'] = default
+        if name in VENDOR_VARIABLES:
+            definition['vars'] = [{'name': '%s_%s' % (vendor, name)} for vendor in VENDOR_VARIABLES[name]]
+            definition['env'] = [{'name': ('%s_%s' % (vendor, name)).upper()} for vendor in VENDOR_ENVIRONMENT[name]]
+        else:
+            definition['vars'] = [{'name': 'apiauth_%s' % name}]
+            if env:
+                definition['env'] = [{'name': env}]
+            if name not in NO_INI:
+                definition['ini'] = [{'section': INI_SECTION, 'key': name}]
+        if name == 'token_cache':
+            definition['choices'] = ['file', 'none']
+        definitions[name] = definition
+    return definitions
+
+
+def register_definitions(python_name, fqcn, definitions):
+    """Give Ansible the lookup's option definitions before its plugin loader parses them from the documentation.
+
+    The loader reads a lookup's DOCUMENTATION and doc fragments as YAML in every worker process, that is for every
+    task, unless definitions are already registered: parsing ours cost about as much as importing the whole auth
+    layer (tools/bench/README.md). Registered under the names the loader uses (the Python module name since
+    ansible-core 2.19, the collection name before).
+    """
+    from ansible import constants as C
+    for name in (python_name, fqcn):
+        if not C.config.has_configuration_definition('lookup', name):
+            C.config.initialize_plugin_configuration_definitions('lookup', name, definitions)
 
 
 class VendorLookupBase(LookupBase):

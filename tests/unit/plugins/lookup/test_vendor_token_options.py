@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import sys
 
 import pytest
 from ansible import constants as C
@@ -132,3 +133,21 @@ def test_documentation_declares_every_source_the_lookup_reads(vendor_token):
         ini = definitions[option].get('ini') or []
         assert ini == ([] if option == 'token_cache_dir' else [{'section': 'apiauth_vendors', 'key': option}])
     assert os.environ.get('APIAUTH_VALIDATE_CERTS') is None
+
+
+def test_registered_definitions_are_the_documented_ones(vendor_token):
+    # The lookup hands Ansible its option definitions itself (parsing the documentation in every worker costs as
+    # much as importing the auth layer): they must say what ansible-doc says, source by source.
+    from ansible.plugins.loader import fragment_loader
+    from ansible.utils.plugin_docs import get_docstring
+
+    lookup = vendor_token()
+    path = sys.modules[type(lookup).__module__].__file__
+    documented = get_docstring(path, fragment_loader, is_module=False)[0]['options']
+    registered = C.config.get_configuration_definitions('lookup', lookup._load_name)
+    assert sorted(documented) == sorted(registered)
+    for name, definition in documented.items():
+        for key in ('type', 'default', 'choices', 'elements', 'aliases', 'required', 'env', 'vars', 'ini'):
+            if key == 'type' and definition.get(key) is None:
+                continue
+            assert definition.get(key) == registered[name].get(key), (name, key)
