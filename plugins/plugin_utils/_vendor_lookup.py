@@ -120,7 +120,7 @@ class VendorLookupBase(LookupBase):
         """
         values = {}
         for name in names:
-            value, origin = self.get_option_and_origin(name)
+            value, origin = self._option_and_origin(name)
             if name in VENDOR_SCOPED:
                 if origin != 'Direct':
                     value = self._vendor_source(vendor, name)
@@ -134,6 +134,15 @@ class VendorLookupBase(LookupBase):
                     value = raw
             values[name] = value
         return values
+
+    def _option_and_origin(self, name):
+        """(value, origin) as set_options resolved it; ansible-core before 2.19 does not record origins, so ask again."""
+        origins = getattr(self, '_origins', None)
+        if origins and name in origins:
+            return self._options[name], origins[name]
+        from ansible import constants as C
+        return C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name,
+                                                    variables=self._variables, direct=self._direct)
 
     def _raw(self, name, origin):
         """The value as the user wrote it, for the keyword, variable and environment sources (else None)."""
