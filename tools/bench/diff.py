@@ -86,12 +86,16 @@ def verdicts(old_data, new_data):
     before, after = by_item(old_data), by_item(new_data)
     lines = []
     for item in sorted(set(before) | set(after)):
-        was, now = before.get(item), after.get(item)
-        state = lambda check: 'not measured' if check is None else ('PASS' if check['pass'] else 'FAIL')  # noqa: E731
-        mark = '  ' if state(was) == state(now) else '->'
-        criterion = (now or was)['criterion']
-        lines.append('%s %d. %s: %s -> %s' % (mark, item, criterion, state(was), state(now)))
+        was, now = _state(before.get(item)), _state(after.get(item))
+        criterion = (after.get(item) or before.get(item))['criterion']
+        lines.append('%s %d. %s: %s -> %s' % ('  ' if was == now else '->', item, criterion, was, now))
     return lines
+
+
+def _state(check):
+    if check is None:
+        return 'not measured'
+    return 'PASS' if check['pass'] else 'FAIL'
 
 
 def settings_lines(old_data, new_data):

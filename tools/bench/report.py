@@ -67,7 +67,7 @@ def _lookup_checks(cost, over, worker):
                over['per_task_over_noop_ms'] <= OVER_NOOP_MS_MAX and over['logins_in_play'] == 0,
                '+%.1f ms per task over the no-op lookup (which adds %.1f ms over no lookup), medians of %d rounds of %d '
                'tasks; %d logins%s' % (over['per_task_over_noop_ms'], over['noop_per_task_ms'], over['rounds'],
-                                        over['tasks'], over['logins_in_play'], worker_detail)),
+                                       over['tasks'], over['logins_in_play'], worker_detail)),
     ]
 
 
