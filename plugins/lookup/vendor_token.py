@@ -136,6 +136,20 @@ _raw:
       description: Seconds until the token expires; V(null) for tokens without a timer.
       type: int
       sample: 480
+    reauth_body:
+      description:
+        - Oracle SBC, once a token has been renewed. The re-authentication body shape the appliance accepted
+          (V(token), V(accessToken) or V(raw); see the O(reauth_body) option).
+      type: str
+      returned: Oracle SBC, after a renewal
+      sample: token
+    renewal_acts_as_login:
+      description:
+        - Oracle SBC, once a token has been renewed. V(true) when the appliance was found to answer a re-authentication as a
+          fresh login (the configuration lock stayed with the replaced token and had to be handed over).
+      type: bool
+      returned: Oracle SBC, after a renewal
+      sample: false
 '''
 
 from ansible.errors import AnsibleLookupError
@@ -144,7 +158,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS, SECRET_OPTIONS
+from ansible_collections.apiauth.vendors.plugins.module_utils.options import (COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS,
+                                                                              TOKEN_CACHE_CHOICES)
 from ansible_collections.apiauth.vendors.plugins.plugin_utils._vendor_lookup import (VendorLookupBase, option_definitions,
                                                                                      register_definitions)
 
@@ -198,4 +213,5 @@ class LookupModule(VendorLookupBase):
         return session.describe(record)
 
 
-register_definitions(__name__, LookupModule.FQCN, option_definitions(COMMON_OPTIONS, OWN_OPTIONS))
+register_definitions(__name__, LookupModule.FQCN, option_definitions(
+    COMMON_OPTIONS, OWN_OPTIONS, choices={'token_cache': TOKEN_CACHE_CHOICES, 'reauth_body': REAUTH_BODY_CHOICES}))

@@ -42,12 +42,13 @@ NO_INI = ('token_cache_dir',)  # Ansible resolves a relative path in ansible.cfg
 _CONFIG_KEYS = ('type', 'default', 'choices', 'elements', 'aliases', 'required', 'env', 'vars', 'ini')
 
 
-def option_definitions(common_options, own_options):
+def option_definitions(common_options, own_options, choices=None):
     """The lookup's option definitions as Ansible's config system uses them (no descriptions).
 
     ``common_options`` is module_utils.options.COMMON_OPTIONS (name -> (type, default, environment variable));
-    ``own_options`` the lookup's own (name -> definition). The doc fragment apiauth.vendors.connection.lookup
-    declares the same sources for ansible-doc and ansible-config; a unit test holds the two equal.
+    ``own_options`` the lookup's own (name -> definition); ``choices`` the allowed values of common options that
+    have them. The doc fragment apiauth.vendors.connection.lookup declares the same sources for ansible-doc and
+    ansible-config; a unit test holds the two equal.
     """
     definitions = dict((name, dict(definition)) for name, definition in own_options.items())
     for name, (kind, default, env) in common_options.items():
@@ -63,8 +64,8 @@ def option_definitions(common_options, own_options):
                 definition['env'] = [{'name': env}]
             if name not in NO_INI:
                 definition['ini'] = [{'section': INI_SECTION, 'key': name}]
-        if name == 'token_cache':
-            definition['choices'] = ['file', 'none']
+        if name in (choices or {}):
+            definition['choices'] = list(choices[name])
         definitions[name] = definition
     return definitions
 

@@ -32,6 +32,7 @@ _ENDPOINTS = {
     "management": {"PUT": "management", "POST": "management"},
     "operation": {"GET": "operation_status"},
     "versions": {"GET": "versions"},
+    "asyncstatus": {"GET": "operation_status"},
 }
 
 _RESOURCES = {
@@ -40,6 +41,7 @@ _RESOURCES = {
     "configuration/unlock": "unlock",
     "configuration/configElements": "elements",
     "configuration/management": "management",
+    "admin/asyncstatus": "asyncstatus",
 }
 
 
@@ -97,20 +99,44 @@ def parse_basic(values):
     return username, password
 
 
-def parse_reauth_body(request):
-    """Return the token of a re-authentication body (None when there is no body); SbcError(400) unless the
-    body is exactly token=<token> sent as application/x-www-form-urlencoded."""
+REAUTH_FIELDS = ("token", "accessToken")
+
+
+def reauth_body(request):
+    """(shape, token) of a re-authentication body, read whatever its shape: ('token'|'accessToken', value) for a
+    form with that one field, ('raw', body) for a bare token, (None, None) for no body or anything else.
+
+    Oracle documents only "the current, unexpired access token in the body" with Content-Type
+    x-www-form-urlencoded: the field name, if any, is not given (SPEC section 1)."""
+    if not request.body:
+        return None, None
+    try:
+        text = request.body.decode("ascii")
+    except UnicodeError:
+        return None, None
+    try:
+        fields = parse_qsl(text, keep_blank_values=True, strict_parsing=True, max_num_fields=4)
+    except ValueError:
+        fields = []
+    if len(fields) == 1 and fields[0][0] in REAUTH_FIELDS and fields[0][1]:
+        return fields[0]
+    if text and "&" not in text and not any(char.isspace() for char in text):
+        return "raw", text
+    return None, None
+
+
+def parse_reauth_body(request, accepted):
+    """The token of a re-authentication body (None when there is no body); SbcError(400) unless the body has the
+    ``accepted`` shape ('token', 'accessToken' or 'raw') and comes as application/x-www-form-urlencoded."""
     if not request.body:
         return None
     if request.media_type != "application/x-www-form-urlencoded":
-        raise SbcError(400, "Re-authentication body must be application/x-www-form-urlencoded: token=<current token>")
-    try:
-        fields = parse_qsl(request.body.decode("ascii"), keep_blank_values=True, strict_parsing=True, max_num_fields=4)
-    except (UnicodeError, ValueError):
-        raise SbcError(400, "Re-authentication body is not a valid form: expected token=<current token>")
-    if len(fields) != 1 or fields[0][0] != "token" or not fields[0][1]:
-        raise SbcError(400, "Re-authentication body must be exactly token=<current token>")
-    return fields[0][1]
+        raise SbcError(400, "Re-authentication body must be application/x-www-form-urlencoded")
+    shape, token = reauth_body(request)
+    if shape != accepted:
+        # what an appliance that reads another shape might answer: nothing that names the shape it wants
+        raise SbcError(400, "Malformed re-authentication request body")
+    return token
 
 
 def presented_bearer(request):
@@ -185,10 +211,7 @@ class SbcApi(VendorApi):
         route, rejection = self._resolve(request)
         entry["kind"] = "rejected" if rejection else _ENDPOINTS[route.name][request.method]
         if route.name == "auth" and not rejection:
-            try:
-                body_token = parse_reauth_body(request)
-            except SbcError:
-                body_token = None
+            _shape, body_token = reauth_body(request)
             if body_token:
                 entry["kind"] = "reauth"
                 entry["body_token_fp"] = fingerprint(body_token)
@@ -243,10 +266,13 @@ class SbcApi(VendorApi):
 
     def _do_auth(self, request, entry):
         username, password = parse_basic(request.header_values("Authorization"))
-        body_token = parse_reauth_body(request)
-        if body_token:
+        accepted = self.state.settings.sbc_reauth_body
+        _shape, sent = reauth_body(request)
+        if sent:
             entry["kind"] = "reauth"
-            entry["body_token_fp"] = fingerprint(body_token)
+            entry["body_token_fp"] = fingerprint(sent)
+        # "ignored": an appliance that does not read the body answers every auth/token as a fresh login
+        body_token = None if accepted == "ignored" else parse_reauth_body(request, accepted)
         record = self.state.settings.users[VENDOR].get(username)
         if record is None or not hmac.compare_digest(record["password"].encode("utf-8"), password.encode("utf-8")):
             raise SbcError(401, "Invalid username or password")
@@ -341,25 +367,46 @@ class SbcApi(VendorApi):
         if request.method != _ACTION_METHODS[action]:
             raise SbcError(405, "Action %s requires %s" % (action, _ACTION_METHODS[action]))
         self._require_lock(token)
-        operation = self.state.new_operation(action, route.version, token.user, self.state.settings.async_delay)
+        settings = self.state.settings
+        operation = self.state.new_operation(action, route.version, token.user, settings.async_delay,
+                                             settings.sbc_operation_result)
         if action == "save":
             self.state.saved_revision = self.state.revision
         elif action == "activate":
             self.state.active_revision = self.state.saved_revision
         link = "/rest/%s/configuration/management/operations/%d" % (route.version, operation.op_id)
+        if settings.sbc_async_link == "none":
+            return xml_response(202, sbc_envelope())  # the client asks admin/asyncstatus
+        if settings.sbc_async_link == "absolute":
+            link = "https://%s%s" % (request.header("Host") or "localhost", link)
         return xml_response(202, sbc_envelope(links=[link]), {"Location": link})
+
+    @staticmethod
+    def _operation_reply(operation):
+        data = "<operationState><operation>%s</operation><status>%s</status></operationState>" % (operation.action, operation.status())
+        if operation.status() == "fail":
+            # Oracle: "an error message containing information about the failure is present within the <data> section"
+            data += "<additionalInfo><errorMessage>%s of the configuration failed</errorMessage></additionalInfo>" % operation.action
+        return xml_response(200, sbc_envelope(data=data))
 
     def _do_operation(self, request, entry, route, token):
         operation = self.state.operations.get(route.op_id)
         if operation is None:
             raise SbcError(404, "Operation %d not found" % route.op_id)
-        data = "<operationState><operation>%s</operation><status>%s</status></operationState>" % (operation.action, operation.status())
-        return xml_response(200, sbc_envelope(data=data))
+        return self._operation_reply(operation)
+
+    def _do_asyncstatus(self, request, entry, route, token):
+        """The most recent async request, whoever issued it (Oracle: GET /rest/{version}/admin/asyncstatus)."""
+        operation = self.state.last_operation()
+        if operation is None:
+            raise SbcError(404, "No asynchronous request has been issued")
+        return self._operation_reply(operation)
 
     def _do_versions(self, request, entry, route, token):
-        versions = sorted(self.state.settings.sbc_versions, key=lambda v: tuple(int(n) for n in v[1:].split(".")), reverse=True)
-        others = "".join("<version>%s</version>" % v for v in versions[1:])
-        data = "<supportedVersions><latestVersion>%s</latestVersion><otherVersions>%s</otherVersions></supportedVersions>" % (versions[0], others)
+        versions = sorted(self.state.settings.sbc_versions, key=lambda v: tuple(int(n) for n in v[1:].split(".")))
+        # the latest on its own, the others oldest first (as Oracle's example lists them)
+        others = "".join("<version>%s</version>" % v for v in versions[:-1])
+        data = "<supportedVersions><latestVersion>%s</latestVersion><otherVersions>%s</otherVersions></supportedVersions>" % (versions[-1], others)
         return xml_response(200, sbc_envelope(data=data))
 
     # -- control API helpers --------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class Token:
 
 @dataclass
 class Operation:
-    """An SBC save/verify/activate run, reported successful once ready_at has passed."""
+    """An SBC save/verify/activate run, reported as ``result`` ('success' or 'fail') once ready_at has passed."""
 
     op_id: int
     action: str
@@ -52,10 +52,11 @@ class Operation:
     user: str
     created: float
     ready_at: float
+    result: str = "success"
 
     def status(self):
         """The SBC operationState status."""
-        return "success" if time.time() >= self.ready_at else "inProgress"
+        return self.result if time.time() >= self.ready_at else "inProgress"
 
 
 def seed_config():
@@ -129,15 +130,19 @@ class State:
                 count += 1
         return count
 
-    def new_operation(self, action, version, user, delay):
+    def new_operation(self, action, version, user, delay, result="success"):
         """Start an async SBC operation."""
         now = time.time()
-        operation = Operation(self.next_op_id, action, version, user, now, now + delay)
+        operation = Operation(self.next_op_id, action, version, user, now, now + delay, result)
         self.operations[operation.op_id] = operation
         self.next_op_id += 1
         if len(self.operations) > MAX_OPERATIONS:
             del self.operations[min(self.operations)]
         return operation
+
+    def last_operation(self):
+        """The most recently started async operation (what admin/asyncstatus reports), or None."""
+        return self.operations[max(self.operations)] if self.operations else None
 
     def live_counts(self):
         """{vendor: {user: number of live tokens}}."""

@@ -166,4 +166,4 @@ def test_supported_versions_needs_bearer(client):
     token = client.sbc_token()
     reply = client.request("GET", "/rest/api/supportedversions", headers={"Authorization": "Bearer " + token})
     assert "<latestVersion>v1.2</latestVersion>" in reply.text
-    assert "<version>v1.1</version><version>v1.0</version>" in reply.text
+    assert "<otherVersions><version>v1.0</version><version>v1.1</version></otherVersions>" in reply.text  # oldest first

@@ -128,7 +128,7 @@ def test_documentation_declares_every_source_the_lookup_reads(vendor_token):
     assert names('user_token', 'vars') == set(['bigid_user_token'])
     assert names('url', 'vars') == set(['oracle_sbc_url', 'bigfix_inventory_url', 'bigid_url'])
     for option in ('api_version', 'validate_certs', 'ca_path', 'allow_plain_http', 'timeout', 'retries', 'token_cache',
-                   'token_cache_dir', 'refresh_margin', 'token_lifetime'):
+                   'token_cache_dir', 'refresh_margin', 'token_lifetime', 'max_reply_size', 'reauth_body'):
         assert names(option, 'vars') == set(['apiauth_' + option])
         ini = definitions[option].get('ini') or []
         assert ini == ([] if option == 'token_cache_dir' else [{'section': 'apiauth_vendors', 'key': option}])
