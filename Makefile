@@ -16,7 +16,7 @@ START = @echo "==> $@"; t0=$$(date +%s);
 DONE = && echo "<== $@ ok in $$(( $$(date +%s) - t0 ))s"
 
 
-.PHONY: all test demo units ansible-test-units functional sanity offline-ansible-test collection venv clean bench
+.PHONY: all test demo units ansible-test-units functional sanity offline-ansible-test collection venv clean bench bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
@@ -63,6 +63,12 @@ demo: venv collection
 bench: venv collection
 	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench \
 		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(DONE)
+
+# Two results files side by side (standard library only, no venv needed):
+# make bench-diff OLD=saved/results.json [NEW=build/bench/results.json]; see tools/bench/README.md.
+bench-diff:
+	@test -n "$(OLD)" || { echo 'usage: make bench-diff OLD=path/to/results.json [NEW=$(BUILD)/bench/results.json]' >&2; exit 2; }
+	@$(PYTHON) tools/bench/diff.py "$(OLD)" "$(or $(NEW),$(BUILD)/bench/results.json)"
 
 clean:
 	rm -rf $(BUILD)
