@@ -20,7 +20,7 @@ import datetime
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord, cache_key, open_cache
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import get_driver_class
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import get_driver_class
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
 from ansible_collections.apiauth.vendors.plugins.module_utils.options import resolve_options

@@ -219,7 +219,7 @@ operation:
   sample: {"operation": "save", "status": "success"}
 '''
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import VENDORS
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import VENDORS
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
 from ansible_collections.apiauth.vendors.plugins.module_utils.request import call, encode_body
