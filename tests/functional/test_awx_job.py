@@ -156,7 +156,7 @@ def awx_job(simulator, tmp_path, monkeypatch, request):
             'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
             'JOB_ID': '42',
             'AWX_HOST': 'https://awx.example.com',
-            # The job template's environment: the simulator's private CA, as an EE would trust an internal CA.
+            # AWX's Extra Environment Variables (or the EE image): the simulator's private CA, as for an internal CA.
             'APIAUTH_CA_PATH': simulator.ca_path,
         }
         for vendor in vendors:
