@@ -126,7 +126,7 @@ dist: collection lint-venv
 
 # What Galaxy, Automation Hub and the docs site check, on the copy and on the tarball; any finding fails.
 lint: dist
-	$(START) export PATH=$(LBIN):$$PATH && tools/release_checks.sh $(COLLECTION) $(TARBALL) $(CURDIR) $(DONE)
+	$(START) export PATH=$(LBIN):$$PATH && tools/release_checks.sh $(COLLECTION) $(TARBALL) $(DONE)
 
 # Regenerate the guides' RST for the docs site from their Markdown (after editing a guide or docs/docsite/guides.yml).
 docs-rst: lint-venv
