@@ -97,8 +97,10 @@ def test_lock_held_by_another_client_fails_at_once_without_wait(simulator, runne
 
 
 def test_lock_is_acquired_once_the_other_client_releases_it(simulator, runner):
-    simulator.lock_by_other(release_after=2)
-    proc, result = runner.run('lock_contention.yml', extra_vars={'wait': 20})
+    # Released 8 s after the test starts the clock: ansible-playbook must be taking the lock by then, which on a
+    # loaded machine can take a few seconds of start-up alone.
+    simulator.lock_by_other(release_after=8)
+    proc, result = runner.run('lock_contention.yml', extra_vars={'wait': 30})
     assert proc.returncode == 0, explain(proc)
     assert result['failed'] is False and result['changed'] is True
     assert float(result['waited']) >= 1
