@@ -26,6 +26,7 @@ import uuid
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock, release_with_replaced
 from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import (
     ALIVE, GONE, describe_run, run_state, same_run)
 
@@ -70,6 +71,7 @@ def _result(session, locked, owner, changed, **extra):
 _LOST_HOW = {
     'expired': 'the token that held it expired, and the SBC freed the lock for anyone to take',
     'rejected': 'the token that held it was rejected by the SBC (revoked, replaced or expired early)',
+    'handover': 'a renewal had left it with the replaced token, and another user or session took it before it could be moved',
 }
 
 
@@ -161,7 +163,7 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
         if check_mode:
             return _result(session, True, 'self', True, waited=0, warnings=warnings)
         reply = session.request('POST', 'configuration/lock')
-        if reply.status == 204:
+        if reply.status == 204 or recover_lock(session, reply):
             # Confirmed (this run held it: the SBC answers 204 to the token holding the lock) or taken.
             # Always named again: a token replaced by a fresh login on the way carries no lock state.
             since = holder.get('since') if state == SELF and isinstance(holder, dict) else None
@@ -223,7 +225,7 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
     try:
         reply = session.request('POST', 'configuration/unlock')
         words = ' '.join(reply_messages(reply)).lower()
-        if reply.status == 204:
+        if reply.status == 204 or (reply.status == 423 and release_with_replaced(session)):
             _force_commit(session, lock_lost=False, **freed)
             return _result(session, False, 'none', True, warnings=warnings)
         if reply.status == 423:
