@@ -174,6 +174,7 @@ def test_release_from_another_live_run_needs_force(simulator, runner):
         assert result['released']['changed'] is False and result['released']['lock_owner'] == 'other_run'
         assert 'not released' in flat(proc.stdout) and 'force=true' in flat(proc.stdout)
         assert result['write_failed'] is True and 'held by another run' in result['write_msg']
+        assert result['element_failed'] is True and 'held by another run' in result['element_msg'], result['element_msg']
         assert not lock_free(simulator), 'state=absent from another run released the lock'
 
         proc, result = runner.run('lock_from_other_run.yml', extra_vars={'force': True})

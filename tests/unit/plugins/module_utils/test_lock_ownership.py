@@ -232,3 +232,17 @@ def test_a_run_that_retakes_its_lock_after_a_fresh_login_still_owns_it(simulator
     with pytest.raises(ApiAuthError) as err:
         acquire(make(), other_live_run, wait_timeout=0)
     assert err.value.reason == 'lock_held_by_run', 'another run must not take over a lock whose run is alive'
+
+
+def test_lock_guard_without_a_run_accepts_its_own_ancestors_only(simulator, make, other_live_run):
+    """Modules without an action plugin (no _run) still refuse a lock that another run on this host holds."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import lock_guard
+
+    acquire(make(), describe_process(os.getppid()))  # the process that started this one: as ansible-playbook to a module
+    lock_guard(make().cached())
+    release(make(), describe_process(os.getppid()))
+    acquire(make(), other_live_run)
+    with pytest.raises(ApiAuthError) as err:
+        call(make(), 'POST', 'configuration/configElements', data='<configElement/>', guard=lock_guard)
+    assert err.value.reason == 'lock_held_by_run' and 'pid %d' % other_live_run['pid'] in str(err.value)
+    assert not any(k[0] == 'config_write' for k in kinds(simulator))
