@@ -113,6 +113,29 @@ def run_state(run):
     return ALIVE
 
 
+def _parent(pid):
+    raw = _read('/proc/%d/stat' % pid)
+    if raw is None:
+        return None
+    return int(raw[raw.rfind(')') + 2:].split()[1])  # field 4 of proc(5)
+
+
+def is_ancestor(run, pid=None):
+    """Whether ``run`` is this process or one of its ancestors: a module started by that ansible-playbook (through a
+    worker, a shell, a local connection) runs for that run. False when it cannot be told (another host, no /proc)."""
+    if not isinstance(run, dict) or not isinstance(run.get('pid'), int) or run.get('host') != host_id():
+        return False
+    pid = os.getpid() if pid is None else pid
+    for _depth in range(64):
+        if pid == run['pid']:
+            stat = process_stat(pid)
+            return stat is not None and (run.get('start') is None or stat[1] == run['start'])
+        pid = _parent(pid)
+        if not pid:
+            return False
+    return False
+
+
 def same_run(one, other):
     return isinstance(one, dict) and isinstance(other, dict) and one.get('id') is not None and one.get('id') == other.get('id')
 

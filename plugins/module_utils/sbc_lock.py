@@ -28,7 +28,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiA
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock, release_with_replaced
 from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import (
-    ALIVE, GONE, describe_run, run_state, same_run)
+    ALIVE, GONE, describe_run, host_id, is_ancestor, run_state, same_run)
 
 
 # Lock states of the cached record as seen by one run.
@@ -89,7 +89,23 @@ def _other_run(session, holder):
 
 
 def lock_guard(record):
-    """A VendorSession.request guard: refuse to send with a token that does not hold the lock."""
+    """A VendorSession.request guard: refuse to send with a token that does not hold the lock.
+
+    For callers that were not told their run (modules without an action plugin that passes ``_run``), a lock
+    recorded for a run on this host must be held by an ancestor of this process: the ansible-playbook that
+    started the module through its worker. Where that cannot be told (another host), the token decides alone.
+    """
+    if record.data.get('locked'):
+        holder = record.data.get('lock_run')
+        if isinstance(holder, dict) and holder.get('host') == host_id() and not is_ancestor(holder):
+            raise ApiAuthError('Oracle SBC: the configuration lock is held by another %s, not by this run; not sending the '
+                               'change. Take the lock with apiauth.vendors.sbc_config_lock in this run first'
+                               % describe_run(holder), vendor='oracle_sbc', reason='lock_held_by_run')
+    _lock_held(record)
+
+
+def _lock_held(record):
+    """The token-level check: the cached record says the lock is held (and how it was lost if not)."""
     if not record.data.get('locked'):
         lost = record.data.get('lock_lost')
         forced = record.data.get('lock_forced_by')
@@ -104,12 +120,14 @@ def lock_guard(record):
 
 
 def run_lock_guard(run, principal=None):
-    """A guard for ``run``: the lock must be held (lock_guard) and held by this run, not another run sharing the token."""
+    """A guard for ``run``: the lock must be held and held by this run, not another run sharing the token."""
+    if run is None:
+        return lock_guard
 
     def guard(record):
-        lock_guard(record)
+        _lock_held(record)
         holder = record.data.get('lock_run')
-        if run is not None and holder is not None and not same_run(holder, run):
+        if holder is not None and not same_run(holder, run):
             raise ApiAuthError('Oracle SBC: the configuration lock is held by another %s, not by this run; not sending the '
                                'change. Take the lock with apiauth.vendors.sbc_config_lock in this run first'
                                % describe_run(holder, principal), vendor='oracle_sbc', reason='lock_held_by_run')

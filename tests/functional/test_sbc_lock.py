@@ -120,10 +120,10 @@ def test_lock_held_by_another_client_fails_at_once_without_wait(simulator, runne
 
 
 def test_lock_is_acquired_once_the_other_client_releases_it(simulator, runner):
-    # The other client lets go 6 s from now: ansible-playbook takes 2-3 s to reach the task on ansible-core 2.16,
-    # so a shorter hold could end before the module first asks and nothing would be waited for.
-    simulator.lock_by_other(release_after=6)
-    proc, result = runner.run('lock_contention.yml', extra_vars={'wait': 20})
+    # The other client lets go 8 s from now: ansible-playbook takes 2-3 s to reach the task on ansible-core 2.16,
+    # more on a loaded machine, so a shorter hold could end before the module first asks and nothing would be waited for.
+    simulator.lock_by_other(release_after=8)
+    proc, result = runner.run('lock_contention.yml', extra_vars={'wait': 30})
     assert proc.returncode == 0, explain(proc)
     assert result['failed'] is False and result['changed'] is True
     assert float(result['waited']) >= 1

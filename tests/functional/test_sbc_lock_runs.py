@@ -146,11 +146,14 @@ def test_kill_9_of_the_run_leaves_no_keeper_and_the_next_run_takes_over_at_once(
             except OSError:
                 pass
     assert not lock_free(simulator), 'the lock stays with the cached token for the next run'
-    killed_at = time.time()
+    rerun_at = time.time()
     rerun, result = runner.run('lock_change_release.yml')
     assert rerun.returncode == 0, explain(rerun)
-    lock_calls = [e for e in sbc(simulator, 'lock') if e['ts'] > killed_at]
-    assert lock_calls and lock_calls[0]['status'] == 204 and lock_calls[0]['ts'] - killed_at < 5
+    # The token lives ten minutes: taking the lock within seconds of the start (ansible-playbook's own start-up
+    # included, which is slow on a loaded machine) shows no wait for it; the task itself waited for nothing.
+    lock_calls = [e for e in sbc(simulator, 'lock') if e['ts'] > rerun_at]
+    assert lock_calls and lock_calls[0]['status'] == 204 and lock_calls[0]['ts'] - rerun_at < 15
+    assert float(result['taken_waited']) < 1
     assert result['taken_changed'] is True
     assert 'took over the configuration lock from the run of admin on this controller, pid %d' % proc.pid in flat(rerun.stdout)
     assert [e['kind'] for e in sbc(simulator)].count('login') == 1, 'the cached token was used, no new login'
@@ -171,6 +174,7 @@ def test_release_from_another_live_run_needs_force(simulator, runner):
         assert result['released']['changed'] is False and result['released']['lock_owner'] == 'other_run'
         assert 'not released' in flat(proc.stdout) and 'force=true' in flat(proc.stdout)
         assert result['write_failed'] is True and 'held by another run' in result['write_msg']
+        assert result['element_failed'] is True and 'held by another run' in result['element_msg'], result['element_msg']
         assert not lock_free(simulator), 'state=absent from another run released the lock'
 
         proc, result = runner.run('lock_from_other_run.yml', extra_vars={'force': True})
@@ -220,11 +224,12 @@ def test_cancelled_awx_job_leaves_no_keeper_and_the_next_job_takes_over(simulato
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
-    cancelled_at = time.time()
+    rerun_at = time.time()
     rerun, result = runner.run('lock_change_release.yml')
     assert rerun.returncode == 0, explain(rerun)
-    lock_calls = [e for e in sbc(simulator, 'lock') if e['ts'] > cancelled_at]
-    assert lock_calls[0]['status'] == 204 and lock_calls[0]['ts'] - cancelled_at < 5
+    lock_calls = [e for e in sbc(simulator, 'lock') if e['ts'] > rerun_at]
+    assert lock_calls[0]['status'] == 204 and lock_calls[0]['ts'] - rerun_at < 15
+    assert float(result['taken_waited']) < 1
     assert [e['kind'] for e in sbc(simulator)].count('login') == 1
     assert lock_free(simulator)
     assert nothing_left(runner.cache_dir) == []

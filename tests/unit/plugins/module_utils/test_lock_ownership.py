@@ -194,11 +194,28 @@ def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make):
     assert lock_keeper.keep(session, me, clock.now + 14400, me={'pid': 1, 'start': None}, clock=clock, sleep=sleep) == 'superseded'
 
 
-def test_keeper_process_is_detached_and_exits_when_the_lock_is_released(make):
+KEEPER_STARTER = """
+import json, sys
+from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils.lock_keeper import ensure_keeper
+args = json.load(sys.stdin)
+session = VendorSession(vendor_settings('oracle_sbc', args['direct'], environ={}))
+print(json.dumps(ensure_keeper(session, args['run'], args['until'])))
+"""
+
+
+def test_keeper_process_is_detached_and_exits_when_the_lock_is_released(simulator, make, tmp_path):
+    """Started as the module starts it: from a short-lived, single-threaded process that returns at once."""
+    import json
+
     me = describe_process(os.getpid())
-    session = make()
-    acquire(session, me)
-    pid, started = lock_keeper.ensure_keeper(session, me, time.time() + 600)
+    acquire(make(), me)
+    direct = dict(username='admin', password='sbc-admin-pass', url=simulator.url, ca_path=simulator.ca_path,
+                  token_cache_dir=str(tmp_path / 'cache'))
+    starter = subprocess.run([sys.executable, '-c', KEEPER_STARTER], input=json.dumps(
+        {'direct': direct, 'run': me, 'until': time.time() + 600}), stdout=subprocess.PIPE, universal_newlines=True,
+        timeout=60, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p)))
+    pid, started = json.loads(starter.stdout)  # read to EOF: the keeper holds no copy of the starter's stdout
     assert started and isinstance(pid, int)
     try:
         deadline = time.time() + 10
@@ -232,3 +249,17 @@ def test_a_run_that_retakes_its_lock_after_a_fresh_login_still_owns_it(simulator
     with pytest.raises(ApiAuthError) as err:
         acquire(make(), other_live_run, wait_timeout=0)
     assert err.value.reason == 'lock_held_by_run', 'another run must not take over a lock whose run is alive'
+
+
+def test_lock_guard_without_a_run_accepts_its_own_ancestors_only(simulator, make, other_live_run):
+    """Modules without an action plugin (no _run) still refuse a lock that another run on this host holds."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import lock_guard
+
+    acquire(make(), describe_process(os.getppid()))  # the process that started this one: as ansible-playbook to a module
+    lock_guard(make().cached())
+    release(make(), describe_process(os.getppid()))
+    acquire(make(), other_live_run)
+    with pytest.raises(ApiAuthError) as err:
+        call(make(), 'POST', 'configuration/configElements', data='<configElement/>', guard=lock_guard)
+    assert err.value.reason == 'lock_held_by_run' and 'pid %d' % other_live_run['pid'] in str(err.value)
+    assert not any(k[0] == 'config_write' for k in kinds(simulator))
