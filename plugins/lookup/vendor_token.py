@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 name: vendor_token
 author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: A valid API token for BigFix Inventory, the Oracle SBC or BigID, cached and renewed
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns a token for O(vendor) that is good for at least O(refresh_margin) more seconds.
   - A cached token is returned without any network call while it has more than O(refresh_margin) seconds left.

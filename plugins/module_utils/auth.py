@@ -27,7 +27,7 @@ import math
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import MAX_EPOCH, TokenRecord, cache_key, open_cache
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import get_driver_class
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import get_driver_class
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
 from ansible_collections.apiauth.vendors.plugins.module_utils.options import resolve_options
 

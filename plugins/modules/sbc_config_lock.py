@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 module: sbc_config_lock
 author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Hold or release the Oracle SBC configuration lock across tasks
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - O(state=present) takes the Oracle SBC configuration lock (C(POST /rest/{version}/configuration/lock)) for this run
     of C(ansible-playbook) and keeps the token that holds it in the token cache. Later tasks that go through the

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 module: vendor_request
 author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: One authenticated REST call to BigFix Inventory, the Oracle SBC or BigID
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Like M(ansible.builtin.uri), with authentication handled. The token comes from the shared token cache
     (logging in, re-authenticating or exchanging only when needed) and is sent the way the vendor expects.
@@ -227,7 +227,7 @@ operation:
   sample: {"operation": "save", "status": "success"}
 '''
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import VENDORS
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import VENDORS
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
 from ansible_collections.apiauth.vendors.plugins.module_utils.request import call, encode_body

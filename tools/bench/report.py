@@ -3,6 +3,8 @@
 
 import math
 
+import bulk_change
+
 WALL_RATIO_MAX = 0.5  # item 2: lookup play wall time / naive play wall time
 CACHED_MS_MAX = 2.0  # item 3: median in-process cost of a cached lookup
 OVER_NOOP_MS_MAX = 5.0  # item 6: what a cached vendor_token adds to a task over a no-op collection lookup, in a play
@@ -27,6 +29,8 @@ def acceptance(results):
         checks += _fleet_checks(results['fleet_change'])
     if 'contention' in results:
         checks += _contention_checks(results['contention'])
+    if 'bulk_change' in results:
+        checks += bulk_change.checks(results['bulk_change'])
     return sorted(checks, key=lambda check: check['item'])
 
 
@@ -114,6 +118,8 @@ def table(results):
         lines += _fleet_table(results['fleet_change'])
     if 'contention' in results:
         lines += _contention_table(results['contention'])
+    if 'bulk_change' in results:
+        lines += bulk_change.lines(results['bulk_change']) + ['']
     lines.append('Acceptance')
     for check in results['acceptance']:
         lines.append('  [%s] %d. %s: %s' % ('PASS' if check['pass'] else 'FAIL', check['item'], check['criterion'], check['detail']))

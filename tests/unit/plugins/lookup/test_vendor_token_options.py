@@ -17,7 +17,7 @@ import pytest
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import DRIVERS
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import DRIVERS
 
 BFI = 'https://bfi.example.com:9081'
 ENV_NAMES = ('ORACLE_SBC_URL', 'ORACLE_SBC_USERNAME', 'ORACLE_SBC_PASSWORD', 'BIGFIX_INVENTORY_URL',
