@@ -26,10 +26,15 @@ MOVED = 'It was released with that token and taken with the new one'
 RELEASED = 'It was released with that token'
 
 
+# Our expiry for a token is counted from before the request that got it, so the SBC may still honour it a little
+# longer: a replaced token is tried until this long after our own expiry (a dead one only earns a 401).
+EXPIRY_GRACE = 30
+
+
 def _alive_replaced(record, now):
     """Tokens this record's token replaced that may still be alive, newest first."""
     return [token for token, expires in reversed(record.data.get('replaced') or [])
-            if token and (expires is None or expires > now)]
+            if token and (expires is None or expires + EXPIRY_GRACE > now)]
 
 
 def _post(session, resource, token):

@@ -109,7 +109,7 @@ class Driver(VendorDriver):
         shape, renewed = self._reauthenticate(http, record, now)
         renewed.data = dict(record.data)  # the lock (and anything else tied to the token) moves along
         renewed.data['reauth_body'] = shape
-        replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires > now]
+        replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires + 30 > now]
         renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
         if record.data.get('locked') and record.data.get('reauth_as_login'):
             self.hand_over_lock(http, record.token, renewed)
