@@ -15,6 +15,9 @@ options:
     description:
       - Base URL of the vendor API, C(scheme://host[:port]), without the API path.
       - The Oracle SBC REST API is HTTPS only; an C(http://) URL is refused before any request is sent.
+      - Normalised before use (scheme and host lower-cased, default port and trailing slash dropped), so every spelling
+        of one appliance shares one cached token. A URL with a user name or password in it is refused before anything
+        is sent.
       - When not given, taken from the vendor's environment variable
         E(ORACLE_SBC_URL), E(BIGFIX_INVENTORY_URL) or E(BIGID_URL)
         (lookups also read the Ansible variable V(oracle_sbc_url), V(bigfix_inventory_url) or V(bigid_url)).
@@ -69,15 +72,27 @@ options:
     default: false
   timeout:
     description:
-      - Seconds to wait for each HTTP reply.
+      - Seconds to wait for each HTTP reply, as a whole (a server sending its reply slowly fails at this time too);
+        connecting has a bound of the same length. Between 1 and 3600.
     type: int
     default: 30
   retries:
     description:
-      - How many times a request is repeated after a connection failure or a 502/503/504 reply, with exponential
-        backoff (0.5 s, 1 s, 2 s, ... at most 4 s). A read timeout is not retried, since the server may be acting on the request.
+      - How many times a request is repeated, with exponential backoff (0.5 s, 1 s, 2 s, ... at most 4 s), after a
+        connection failure before the request can have reached the server (refused, name resolution, connect
+        timeout) or a 503 reply. Between 0 and 10.
+      - A connection lost after the request was sent, and a 502 or 504 reply, are retried only for reads and logins.
+        A change (POST, PUT, PATCH, DELETE, an SBC re-authentication) is never sent twice; it fails with
+        C(reason=maybe_applied), saying the change may have been applied.
+      - A read timeout is not retried, since the server may be acting on the request.
     type: int
     default: 3
+  max_reply_size:
+    description:
+      - Largest reply body, in bytes, that is read. A larger reply fails with C(reason=too_large) without being read
+        into memory (at once when its Content-Length says so). Between 1024 and 4294967296.
+    type: int
+    default: 67108864
   token_cache:
     description:
       - V(file) keeps tokens between tasks, forks and runs in O(token_cache_dir), so one login serves a whole play and
@@ -94,7 +109,10 @@ options:
       - Must be absolute (C(~) is expanded), since a relative directory would put tokens where C(ansible-playbook) runs,
         which under AWX is the project checkout.
       - Under AWX every job runs in a fresh execution environment container, so the cache lives for one job.
-      - Tokens are keyed by vendor, URL and principal (user name, or a hash of the BigID user token).
+      - Tokens are keyed by vendor, normalised URL and principal (user name; BigID user tokens share one record per
+        URL). A cached token is handed only to a caller presenting the secret that obtained it, checked against a
+        salted PBKDF2 verifier stored with it; any other caller logs in with its own credentials (for the Oracle SBC,
+        re-authenticates with them, keeping the lock), and a refusal leaves the cached token alone.
     type: path
   refresh_margin:
     description:
@@ -105,7 +123,7 @@ options:
     default: 120
   token_lifetime:
     description:
-      - Seconds a new token lives when the server does not say. When not set, 600 for the Oracle SBC (its documented
+      - Seconds a new token lives when the server does not say (between 1 and 366 days). When not set, 600 for the Oracle SBC (its documented
         ten minutes) and 300 for a BigID system token without an C(exp) claim.
       - Only needed for appliances configured with a different token lifetime.
     type: int
@@ -159,6 +177,9 @@ options:
   timeout:
     vars:
       - name: apiauth_timeout
+  max_reply_size:
+    vars:
+      - name: apiauth_max_reply_size
   retries:
     vars:
       - name: apiauth_retries

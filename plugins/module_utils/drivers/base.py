@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -21,9 +20,11 @@ try:
 except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
+from ansible_collections.apiauth.vendors.plugins.module_utils.cache import token_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, parse_xml_text, reply_messages, snippet
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, loads_json, parse_xml_text, reply_messages, snippet
 
+_DEFAULT_PORTS = {'http': 80, 'https': 443}
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title', re.IGNORECASE | re.DOTALL)
 
@@ -63,6 +64,9 @@ class VendorDriver(object):
     https_only = False
     default_lifetime = None  # seconds a token lives when the server does not say; None: no timer
     renewal_timeout_hint = None  # what a renewal the server may have acted on (no reply in time) means for the user
+    # Whether renew() presents the caller's own credentials (the SBC's Basic header): then a caller whose secret does
+    # not match a cached token may renew it, and the vendor decides. Otherwise such a caller logs in with its own.
+    renewal_checks_credentials = False
 
     def __init__(self, settings):
         self.settings = settings
@@ -84,11 +88,35 @@ class VendorDriver(object):
             self.check_credentials()
 
     def base_url(self):
-        url = self.settings.require('url').strip().rstrip('/')
+        """The url option, normalised: what the cache key is made of and where every request goes.
+
+        ``https://SBC.example.com:443/`` and ``https://sbc.example.com`` are one appliance: scheme and host are
+        lower-cased, the scheme's default port and trailing slashes dropped, so both spellings share one token
+        (and one SBC lock) instead of logging in twice. A path (a reverse proxy's prefix) is kept as given.
+        """
+        url = self.settings.require('url').strip()
         parts = urlsplit(url)
-        if parts.scheme not in ('http', 'https') or not parts.netloc:
+        if '@' in parts.netloc:
+            # requests would send these as Basic auth, and every message quoting the url would show them.
+            raise ApiAuthError('url must not carry a user name or password (user:password@ before the host): give them '
+                               'as username= and password= instead; nothing was sent',
+                               vendor=self.name, reason='bad_option')
+        scheme = parts.scheme.lower()
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError:  # a port that is not a number, or out of range
+            host = port = None
+        if scheme not in ('http', 'https') or not host or parts.query or parts.fragment:
             raise ApiAuthError('url must look like https://host[:port], got %r' % url, vendor=self.name, reason='bad_option')
-        return url
+        if ':' in host:
+            host = '[%s]' % host  # IPv6 literal
+        if port is not None and port != _DEFAULT_PORTS[scheme]:
+            host = '%s:%d' % (host, port)
+        return '%s://%s%s' % (scheme, host, parts.path.rstrip('/'))
+
+    def secret(self):
+        """The secret that obtains a token for principal(): what a cached token's verifier is checked against."""
+        return self.settings.password
 
     def check_credentials(self):
         raise NotImplementedError
@@ -139,7 +167,18 @@ class VendorDriver(object):
         if not isinstance(token, str) or not token.strip():
             raise ApiAuthError('%s %s: the reply has no %r' % (self.title, action, field),
                                status=reply.status, vendor=self.name, reason='bad_reply')
-        return token.strip()
+        return self.checked_token(token.strip(), action, reply.status)
+
+    def checked_token(self, token, action, status=None):
+        """``token`` if it can be sent in a header; else a bad_reply error that does not quote it.
+
+        auth.py checks every issued token through here too, so a driver that reads its token another way is covered.
+        """
+        problem = token_problem(token)
+        if problem is not None:
+            raise ApiAuthError('%s %s: the token in the reply cannot be used: %s (not shown)' % (self.title, action, problem),
+                               status=status, vendor=self.name, reason='bad_reply')
+        return token
 
     def action_name(self, renewal=False):
         """How messages name getting a token (``renewal``: replacing a live one)."""
@@ -158,7 +197,7 @@ class VendorDriver(object):
                                                                           reply.content_type or 'none'),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
         try:
-            return parse_xml_text(reply.text) if expected == 'xml' else json.loads(reply.text)
+            return parse_xml_text(reply.text) if expected == 'xml' else loads_json(reply.text)
         except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
             raise ApiAuthError('%s, got HTTP %s with Content-Type %r that does not parse: %s (the body is not shown: it may '
                                'hold a token)' % (what, reply.status, reply.content_type or 'none', exc),
@@ -176,7 +215,7 @@ class VendorDriver(object):
             problem = describe_html(title, self.secrets)
         elif text and _is_json_type(reply.content_type):
             try:
-                json.loads(text)
+                loads_json(text)
             except ValueError as exc:
                 problem = 'a JSON body that does not parse (%s)' % exc
         elif text and _is_xml_type(reply.content_type):

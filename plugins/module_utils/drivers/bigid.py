@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
-import hashlib
 import json
+import math
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
@@ -38,6 +38,8 @@ def refusal_message(body):
         return None
     return '; '.join(json_messages(body)) or 'no message'
 
+_MS_THRESHOLD = 1e11
+
 
 def jwt_expiry(token):
     """The ``exp`` claim of a JWT, read without verifying it (we only schedule renewals with it)."""
@@ -48,8 +50,11 @@ def jwt_expiry(token):
         payload = parts[1] + '=' * (-len(parts[1]) % 4)
         claims = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')).decode('utf-8'))
         exp = claims.get('exp') if isinstance(claims, dict) else None
-        return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
-    except (ValueError, TypeError, UnicodeError):
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool) or not math.isfinite(exp) or exp <= 0:
+            return None
+        # RFC 7519 says seconds, but some issuers write milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
+        return float(exp) / 1000.0 if exp > _MS_THRESHOLD else float(exp)
+    except (ValueError, TypeError, UnicodeError, RecursionError):
         return None
 
 
@@ -71,9 +76,14 @@ class Driver(VendorDriver):
         self.settings.require('user_token', why='or username= and password= for a session login')
 
     def principal(self):
+        # Not a hash of the user token: the cache keeps no plain hash of a secret. Every user token shares one
+        # record per url; the record's verifier decides whose it is (another user token re-exchanges).
         if self.settings.user_token:
-            return 'user_token:' + hashlib.sha256(self.settings.user_token.encode('utf-8')).hexdigest()[:16]
+            return 'user_token'
         return 'user:' + self.settings.username
+
+    def secret(self):
+        return self.settings.user_token or self.settings.password
 
     def api_root(self):
         return self.base_url() + '/api/v1/'

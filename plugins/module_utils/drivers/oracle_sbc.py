@@ -38,6 +38,7 @@ class Driver(VendorDriver):
     env = {'url': 'ORACLE_SBC_URL', 'username': 'ORACLE_SBC_USERNAME', 'password': 'ORACLE_SBC_PASSWORD'}
     https_only = True
     default_lifetime = 600
+    renewal_checks_credentials = True  # re-authentication sends the Basic credentials with the token (auth.py)
     renewal_timeout_hint = ('if the SBC did re-authenticate, the token it replaced is no longer valid, and a configuration '
                             'lock that token held is lost')
 
