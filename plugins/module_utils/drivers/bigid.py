@@ -14,7 +14,7 @@ import math
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import json_messages, snippet
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import json_messages, loads_json, snippet
 
 # Words of BigID's HTTP 200 refusals ("Failed to authenticate token.", "Authentication failed. ..."): a
 # {"success": false} reply to an API call that says none of them is the API's answer, not a refusal.
@@ -27,8 +27,8 @@ def json_body(reply):
     if not text.startswith(('{', '[')):
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return loads_json(text)
+    except ValueError:  # TooDeep is one: the caller's own parse names it
         return None
 
 
@@ -37,6 +37,7 @@ def refusal_message(body):
     if not isinstance(body, dict) or body.get('success') is not False:
         return None
     return '; '.join(json_messages(body)) or 'no message'
+
 
 _MS_THRESHOLD = 1e11
 
