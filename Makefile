@@ -1,37 +1,75 @@
-# apiauth.vendors: `make demo` and `make test` on a fresh machine with python3 (3.11) and make.
-# Everything else (ansible-core, pytest, the simulator's cryptography) goes into build/venv from
-# the pinned requirements-test.txt; every stage runs in a copy of the collection under build/.
+# apiauth.vendors: `make demo` and `make test` on a fresh machine with make, Python 3.11 and Python 3.12 or 3.13
+# (on PATH or installed by pyenv). Everything else (ansible-core, pytest, the simulator's cryptography) goes into
+# venvs under build/ from pinned requirement files; every stage runs in a copy of the collection under build/.
+#
+# Two ansible-core releases, each in its own venv and its own copy of the collection:
+#   CORE=2.21 (default): the newest release, Python 3.12/3.13, requirements-test.txt -> build/venv
+#   CORE=2.16: the oldest that meta/runtime.yml's requires_ansible claims, Python 3.11,
+#              requirements-test-2.16.txt -> build/core-2.16/venv
+# `make test` runs every stage on both; `make units CORE=2.16` runs one stage on one.
 
-PYTHON ?= python3
+CORES := 2.21 2.16
+CORE ?= 2.21
 BUILD := $(CURDIR)/build
-VENV := $(BUILD)/venv
+# CORE_STAGES: what `make test` runs on that release. The unit tests go through ansible-test's harness once, on the
+# newest release (on the oldest, pytest runs them with the same pins): that harness costs minutes, not coverage.
+ifeq ($(CORE),2.21)
+CORE_PYTHONS := 3.12 3.13
+REQUIREMENTS := requirements-test.txt
+CORE_BUILD := $(BUILD)
+CORE_STAGES := units ansible-test-units functional sanity
+else ifeq ($(CORE),2.16)
+CORE_PYTHONS := 3.11
+REQUIREMENTS := requirements-test-2.16.txt
+CORE_BUILD := $(BUILD)/core-2.16
+CORE_STAGES := units functional sanity
+else
+$(error CORE=$(CORE): choose one of $(CORES))
+endif
+VENV := $(CORE_BUILD)/venv
 VBIN := $(VENV)/bin
-COLLECTIONS := $(BUILD)/collections
+COLLECTIONS := $(CORE_BUILD)/collections
 COLLECTION := $(COLLECTIONS)/ansible_collections/apiauth/vendors
 PYTEST := $(VBIN)/python -m pytest -p no:cacheprovider -q
+# The venv's Python version (3.11, 3.12, ...), for ansible-test's --python.
+PYVER = $$($(VBIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # The copied collection is what every stage runs: the same tree ansible-test and ansible see.
 IN_COLLECTION := cd $(COLLECTION) && export PATH=$(VBIN):$$PATH PYTHONPATH=$(COLLECTIONS) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) &&
-# A stage's banner and its duration, e.g. `<== sanity ok in 412s`.
-START = @echo "==> $@"; t0=$$(date +%s);
-DONE = && echo "<== $@ ok in $$(( $$(date +%s) - t0 ))s"
+# A stage's banner and its duration, e.g. `<== sanity [2.21] ok in 412s`.
+START = @echo "==> $@ [ansible-core $(CORE)]"; t0=$$(date +%s);
+DONE = && echo "<== $@ [ansible-core $(CORE)] ok in $$(( $$(date +%s) - t0 ))s"
 
+# Release tooling (ansible-lint, galaxy-importer, antsibull-changelog, antsibull-docs, Sphinx) in a venv of its own.
+LINT_VENV := $(BUILD)/lint-venv
+LBIN := $(LINT_VENV)/bin
+DIST := $(BUILD)/dist
+# The tarball `ansible-galaxy collection build` makes (version from galaxy.yml).
+TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
-.PHONY: all test demo units ansible-test-units functional sanity offline-ansible-test collection venv clean bench
+.PHONY: all test test-core demo units ansible-test-units functional sanity offline-ansible-test collection venv \
+	clean bench lint lint-venv changelog docs docs-rst dist shellcheck bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
 all: test
 
-test: units ansible-test-units functional sanity
+# Every stage on the newest ansible-core, then on the oldest, then the release checks.
+test:
+	@t0=$$(date +%s); \
+	for core in $(CORES); do $(MAKE) --no-print-directory CORE=$$core test-core || exit 1; done; \
+	$(MAKE) --no-print-directory lint || exit 1; \
+	echo "<== test (ansible-core $(CORES) and lint) ok in $$(( $$(date +%s) - t0 ))s"
+
+test-core: $(CORE_STAGES)
 
 venv: $(VENV)/.installed
 
 # Re-created from scratch whenever the pins change; the machine's pip configuration applies.
-$(VENV)/.installed: requirements-test.txt
-	@echo "==> venv ($(VENV) from requirements-test.txt)"
+$(VENV)/.installed: $(REQUIREMENTS)
+	@echo "==> venv ($(VENV) from $(REQUIREMENTS), Python $(CORE_PYTHONS))"
 	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(VBIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	py=$$(tools/find_python.sh $(CORE_PYTHONS)) && $$py -m venv $(VENV)
+	$(VBIN)/python -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
 	touch $@
 
 collection: venv
@@ -43,13 +81,22 @@ units: collection
 
 # The same unit tests through ansible-test's own harness, in a virtualenv of its own.
 ansible-test-units: collection offline-ansible-test
-	$(START) $(IN_COLLECTION) ansible-test units --venv --python 3.11 --requirements --color no $(DONE)
+	$(START) $(IN_COLLECTION) ansible-test units --venv --python $(PYVER) --requirements --color no $(DONE)
 
 functional: collection
 	$(START) $(IN_COLLECTION) $(PYTEST) tests/functional $(DONE)
 
-sanity: collection offline-ansible-test
-	$(START) $(IN_COLLECTION) ansible-test sanity --python 3.11 --color no $(DONE)
+sanity: collection offline-ansible-test shellcheck
+	$(START) $(IN_COLLECTION) ansible-test sanity --python $(PYVER) --color no $(DONE)
+
+# ansible-test runs shellcheck on the shell scripts only when it is installed, and skips it silently otherwise.
+# Debian ships it; installed here when we may (root with apt-get, as in CI), else sanity says it skipped it.
+shellcheck:
+	@command -v shellcheck >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { echo "==> shellcheck (apt-get install shellcheck)"; \
+		     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null \
+		     || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }; } \
+		|| echo "==> shellcheck not installed and not installable here: ansible-test sanity will skip it"; }
 
 # ansible-test fetches a pip bootstrap script from a host that is not reachable here; give it ours.
 offline-ansible-test: venv
@@ -63,6 +110,49 @@ demo: venv collection
 bench: venv collection
 	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench \
 		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(DONE)
+
+# Two results files side by side (standard library only, no venv needed):
+# make bench-diff OLD=saved/results.json [NEW=build/bench/results.json]; see tools/bench/README.md.
+bench-diff:
+	@test -n "$(OLD)" || { echo 'usage: make bench-diff OLD=path/to/results.json [NEW=$(BUILD)/bench/results.json]' >&2; exit 2; }
+	@python3 tools/bench/diff.py "$(OLD)" "$(or $(NEW),$(BUILD)/bench/results.json)"
+
+# --- Release: lint, changelog, docs, tarball (docs/releasing.md) -----------------------------------------------
+
+lint-venv: $(LINT_VENV)/.installed
+
+$(LINT_VENV)/.installed: requirements-lint.txt
+	@echo "==> lint-venv ($(LINT_VENV) from requirements-lint.txt)"
+	rm -rf $(LINT_VENV)
+	py=$$(tools/find_python.sh 3.12 3.13) && $$py -m venv $(LINT_VENV)
+	$(LBIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lint.txt
+	touch $@
+
+# The tarball Galaxy and Automation Hub receive, built from the copy of the collection.
+dist: collection lint-venv
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	@cd $(COLLECTION) && $(LBIN)/ansible-galaxy collection build --force --output-path $(DIST) >/dev/null
+	@echo "==> dist $(TARBALL)"
+
+# What Galaxy, Automation Hub and the docs site check, on the copy and on the tarball; any finding fails.
+lint: dist
+	$(START) export PATH=$(LBIN):$$PATH && tools/release_checks.sh $(COLLECTION) $(TARBALL) $(DONE)
+
+# Regenerate the guides' RST for the docs site from their Markdown (after editing a guide or docs/docsite/guides.yml).
+docs-rst: lint-venv
+	$(LBIN)/python tools/docs_rst.py
+
+# The collection's docs site (HTML under build/docs/build/html), as the Ansible docsite renders it.
+docs: collection lint-venv
+	$(START) export PATH=$(LBIN):$$PATH && tools/build_docs.sh $(COLLECTIONS) $(BUILD)/docs $(DONE)
+
+# Release notes: regenerate changelogs/changelog.yaml and CHANGELOG.rst for galaxy.yml's version from every fragment
+# in changelogs/fragments/ (kept: keep_fragments), new, edited or removed, and from the plugins' and role's
+# version_added (docs/releasing.md). Idempotent. Run in the checkout, not the copy: it rewrites tracked files.
+changelog: lint-venv
+	export PATH=$(LBIN):$$PATH && antsibull-changelog lint \
+		&& antsibull-changelog release --reload-plugins --refresh-fragments \
+		&& antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 clean:
 	rm -rf $(BUILD)

@@ -153,53 +153,129 @@ requirements:
   - requests (Python library, on the host that runs the plugin)
 '''
 
-    # Ansible variables read by lookups for the vendor-independent options.
+    # Where lookups read each option besides their keyword arguments, in Ansible's own terms (vars:, env:, ini:),
+    # so that ansible-doc and ansible-config list them. The vendor-scoped options list every vendor's names: the
+    # lookup uses only the chosen vendor's (plugin_utils/_vendor_lookup.py). No ini: entries for those, since
+    # passwords and tokens do not belong in ansible.cfg; nor for token_cache_dir, which Ansible would resolve against
+    # the directory of ansible.cfg (under AWX, the project checkout, where tokens do not belong).
     LOOKUP = r'''
 options:
+  url:
+    vars:
+      - name: oracle_sbc_url
+      - name: bigfix_inventory_url
+      - name: bigid_url
+    env:
+      - name: ORACLE_SBC_URL
+      - name: BIGFIX_INVENTORY_URL
+      - name: BIGID_URL
+  username:
+    vars:
+      - name: oracle_sbc_username
+      - name: bigfix_inventory_username
+      - name: bigid_username
+    env:
+      - name: ORACLE_SBC_USERNAME
+      - name: BIGFIX_INVENTORY_USERNAME
+      - name: BIGID_USERNAME
+  password:
+    vars:
+      - name: oracle_sbc_password
+      - name: bigfix_inventory_password
+      - name: bigid_password
+    env:
+      - name: ORACLE_SBC_PASSWORD
+      - name: BIGFIX_INVENTORY_PASSWORD
+      - name: BIGID_PASSWORD
+  token:
+    vars:
+      - name: oracle_sbc_token
+      - name: bigfix_inventory_token
+      - name: bigid_token
+    env:
+      - name: BIGFIX_INVENTORY_TOKEN
+  user_token:
+    vars:
+      - name: bigid_user_token
+    env:
+      - name: BIGID_USER_TOKEN
   api_version:
     vars:
       - name: apiauth_api_version
+    ini:
+      - section: apiauth_vendors
+        key: api_version
   validate_certs:
-    env:
-      - name: APIAUTH_VALIDATE_CERTS
     vars:
       - name: apiauth_validate_certs
-  ca_path:
     env:
-      - name: APIAUTH_CA_PATH
+      - name: APIAUTH_VALIDATE_CERTS
+    ini:
+      - section: apiauth_vendors
+        key: validate_certs
+  ca_path:
     vars:
       - name: apiauth_ca_path
-  allow_plain_http:
     env:
-      - name: APIAUTH_ALLOW_PLAIN_HTTP
+      - name: APIAUTH_CA_PATH
+    ini:
+      - section: apiauth_vendors
+        key: ca_path
+  allow_plain_http:
     vars:
       - name: apiauth_allow_plain_http
+    env:
+      - name: APIAUTH_ALLOW_PLAIN_HTTP
+    ini:
+      - section: apiauth_vendors
+        key: allow_plain_http
   timeout:
     vars:
       - name: apiauth_timeout
+    ini:
+      - section: apiauth_vendors
+        key: timeout
   max_reply_size:
     vars:
       - name: apiauth_max_reply_size
+    ini:
+      - section: apiauth_vendors
+        key: max_reply_size
   retries:
     vars:
       - name: apiauth_retries
+    ini:
+      - section: apiauth_vendors
+        key: retries
   token_cache:
     vars:
       - name: apiauth_token_cache
+    ini:
+      - section: apiauth_vendors
+        key: token_cache
   token_cache_dir:
-    env:
-      - name: APIAUTH_TOKEN_CACHE_DIR
     vars:
       - name: apiauth_token_cache_dir
+    env:
+      - name: APIAUTH_TOKEN_CACHE_DIR
   refresh_margin:
     vars:
       - name: apiauth_refresh_margin
+    ini:
+      - section: apiauth_vendors
+        key: refresh_margin
   token_lifetime:
     vars:
       - name: apiauth_token_lifetime
+    ini:
+      - section: apiauth_vendors
+        key: token_lifetime
   reauth_body:
     env:
       - name: ORACLE_SBC_REAUTH_BODY
     vars:
       - name: apiauth_reauth_body
+    ini:
+      - section: apiauth_vendors
+        key: reauth_body
 '''

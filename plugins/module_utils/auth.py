@@ -27,9 +27,8 @@ import math
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import MAX_EPOCH, TokenRecord, cache_key, open_cache
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers import get_driver_class
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import get_driver_class
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
 from ansible_collections.apiauth.vendors.plugins.module_utils.options import resolve_options
 
 _UTC = datetime.timezone.utc
@@ -73,6 +72,9 @@ class VendorSession(object):
     def http(self):
         """The HTTP client, made on first use: a token found in the cache needs none."""
         if self._http is None:
+            # Imported here: a lookup that finds its token cached (most tasks of a play, each a fresh worker process
+            # that compiles what it imports) never sends a request.
+            from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
             self._http = HttpClient(self.settings, secrets=self.secrets)
         return self._http
 

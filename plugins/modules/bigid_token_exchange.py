@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 module: bigid_token_exchange
 author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Exchange a BigID user token for a system token
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Exchanges a BigID user token (generated in Administration > Access Management) for a short-lived system token
     with C(GET /api/v1/refresh-access-token), or logs in with O(username)/O(password) through C(POST /api/v1/sessions).

@@ -232,9 +232,17 @@ def test_build_ignore_keeps_work_files_out_of_the_tarball(tmp_path):
     skeleton.mkdir(parents=True)
     for name in ('galaxy.yml', 'README.md'):
         shutil.copy(os.path.join(COLLECTION_ROOT, name), str(skeleton / name))
-    kept = ['plugins/modules/kept.py', 'meta/runtime.yml', 'requirements.txt']
+    kept = ['plugins/modules/kept.py', 'meta/runtime.yml', 'requirements.txt', 'tests/unit/test_kept.py',
+            'tests/simulator/kept.py', 'changelogs/changelog.yaml', 'docs/docsite/extra-docs.yml', '.ansible-lint']
     decoys = ['build/venv/bin/python', 'tests/output/junit/x.xml', '.git/HEAD', '.pytest_cache/v/x',
-              'plugins/modules/__pycache__/kept.cpython-311.pyc', 'plugins/modules/stray.pyc']
+              'plugins/modules/__pycache__/kept.cpython-311.pyc', 'plugins/modules/stray.pyc',
+              # tool caches (ansible-lint, hypothesis, ...), at the top and further down
+              '.ansible/collections/x', 'tests/unit/.ansible/x', '.hypothesis/examples/x', 'tests/.hypothesis/x',
+              '.cache/x', '.mypy_cache/x', 'tests/unit/.pytest_cache/x', '.ruff_cache/x',
+              # development tooling and release inputs
+              'Makefile', 'tools/x.sh', '.ci/run', 'requirements-test.txt', 'requirements-test-2.16.txt',
+              'requirements-lint.txt', 'changelogs/fragments/1-x.yml', 'playbooks/demo.yml',
+              'apiauth-vendors-0.9.0.tar.gz']
     for name in kept + decoys:
         path = skeleton / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -242,4 +250,7 @@ def test_build_ignore_keeps_work_files_out_of_the_tarball(tmp_path):
 
     names = tarball_members(build_tarball(tmp_path, source=str(skeleton)))
     assert unwanted(names) == [], names
+    assert [name for name in decoys if name in names] == [], names
+    caches = {'.ansible', '.hypothesis', '.cache', '.mypy_cache', '.ruff_cache', '.pytest_cache', 'tools', '.ci'}
+    assert [name for name in names if caches & set(name.split('/'))] == [], names
     assert [name for name in kept if name not in names] == [], names

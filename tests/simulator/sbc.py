@@ -4,23 +4,20 @@ and save/verify/activate operations (SPEC section 1)."""
 import base64
 import binascii
 import hmac
-import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from .api_base import VendorApi
 from .journal import fingerprint
+from .sbc_elements import ELEMENT_TYPE_RE, ElementError, metadata_xml
 from .wire import Response, sbc_envelope, sbc_error, xml_response, xml_text
 
 VENDOR = "oracle_sbc"
 PREFIX = "/rest/"
-MAX_ELEMENTS = 5000
 
 LOCKED_BY_OTHER = "Resource locked by another user"
 NO_LOCK = "User does not have the lock"
 
-_ELEMENT_TYPE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 _ACTION_METHODS = {"save": "PUT", "verify": "PUT", "activate": "POST"}
 
 # endpoint name -> {method: journal kind}
@@ -29,6 +26,7 @@ _ENDPOINTS = {
     "lock": {"POST": "lock"},
     "unlock": {"POST": "unlock"},
     "elements": {"GET": "config_read", "POST": "config_write", "PUT": "config_write", "DELETE": "config_write"},
+    "metadata": {"GET": "config_read"},
     "management": {"PUT": "management", "POST": "management"},
     "operation": {"GET": "operation_status"},
     "versions": {"GET": "versions"},
@@ -40,6 +38,7 @@ _RESOURCES = {
     "configuration/lock": "lock",
     "configuration/unlock": "unlock",
     "configuration/configElements": "elements",
+    "configuration/elementTypes/metadata": "metadata",
     "configuration/management": "management",
     "admin/asyncstatus": "asyncstatus",
 }
@@ -146,39 +145,6 @@ def presented_bearer(request):
         return None
     token = value[len("Bearer "):]
     return token if token and token == token.strip() and " " not in token else None
-
-
-def element_xml(etype, attrs):
-    """<configElement> for one element."""
-    body = "".join("<attribute><name>%s</name><value>%s</value></attribute>" % (xml_text(n), xml_text(v)) for n, v in attrs)
-    return "<configElement><elementType>%s</elementType>%s</configElement>" % (xml_text(etype), body)
-
-
-def parse_element(request):
-    """(elementType, [(attribute, value), ...]) from a <configElement> body; SbcError on anything else."""
-    if request.media_type not in ("application/xml", "text/xml"):
-        raise SbcError(415, "Content-Type must be application/xml")
-    if b"<!DOCTYPE" in request.body or b"<!ENTITY" in request.body:
-        raise SbcError(400, "DTDs are not accepted")
-    try:
-        root = ET.fromstring(request.body)
-    except ET.ParseError as exc:
-        raise SbcError(400, "Malformed XML body: %s" % exc)
-    if root.tag != "configElement":
-        raise SbcError(400, "Body must be a <configElement>")
-    etype = (root.findtext("elementType") or "").strip()
-    if not _ELEMENT_TYPE_RE.match(etype):
-        raise SbcError(400, "Missing or invalid <elementType>")
-    attrs = []
-    for attribute in root.findall("attribute"):
-        name = (attribute.findtext("name") or "").strip()
-        if not name:
-            raise SbcError(400, "Every <attribute> needs a <name>")
-        attrs.append((name, attribute.findtext("value") or ""))
-    key = dict(attrs).get("name")
-    if not key:
-        raise SbcError(400, "Missing key attribute 'name'")
-    return etype, attrs
 
 
 class SbcApi(VendorApi):
@@ -316,49 +282,26 @@ class SbcApi(VendorApi):
         return Response(204)
 
     def _do_elements(self, request, entry, route, token):
-        if request.method == "GET":
-            return self._list_elements(request)
-        self._require_lock(token)
-        if request.method == "DELETE":
-            return self._delete_element(request)
-        etype, attrs = parse_element(request)
-        elements = self.state.config.setdefault(etype, {})
-        key = dict(attrs)["name"]
-        if request.method == "POST":
-            if key in elements:
-                raise SbcError(409, "Element %s '%s' already exists" % (etype, key))
-            if sum(len(items) for items in self.state.config.values()) >= MAX_ELEMENTS:
-                raise SbcError(400, "Too many configuration elements")
-            elements[key] = attrs
-        else:
-            if key not in elements:
-                raise SbcError(404, "Element %s '%s' not found" % (etype, key))
-            changed = {name for name, _value in attrs}
-            elements[key] = [item for item in elements[key] if item[0] not in changed] + attrs
+        # The store (sbc_elements.py) knows element types, keys and paging; here: the lock, revisions, errors.
+        try:
+            if request.method == "GET":
+                return xml_response(200, sbc_envelope(data=self.state.config.list(request.params)))
+            self._require_lock(token)
+            if request.method == "DELETE":
+                self.state.config.delete(request.params)
+                reply = Response(204)
+            else:
+                reply = xml_response(200, sbc_envelope(data=self.state.config.write(request.method, request.media_type, request.body)))
+        except ElementError as exc:
+            raise SbcError(exc.status, exc.message)
         self.state.revision += 1
-        return xml_response(200, sbc_envelope(data=element_xml(etype, elements[key])))
+        return reply
 
-    def _list_elements(self, request):
+    def _do_metadata(self, request, entry, route, token):
         etype = request.param("elementType")
-        if not etype or not _ELEMENT_TYPE_RE.match(etype):
+        if not etype or not ELEMENT_TYPE_RE.match(etype):
             raise SbcError(400, "Query parameter elementType is required")
-        filters = {name: values[0] for name, values in request.params.items() if name != "elementType"}
-        found = [attrs for attrs in self.state.config.get(etype, {}).values()
-                 if all((name, value) in attrs for name, value in filters.items())]
-        if filters and not found:
-            raise SbcError(404, "Element %s not found" % etype)
-        return xml_response(200, sbc_envelope(data="".join(element_xml(etype, attrs) for attrs in found)))
-
-    def _delete_element(self, request):
-        etype, key = request.param("elementType"), request.param("name")
-        if not etype or not key:
-            raise SbcError(400, "DELETE needs elementType and the key name=<value>")
-        elements = self.state.config.get(etype, {})
-        if key not in elements:
-            raise SbcError(404, "Element %s '%s' not found" % (etype, key))
-        del elements[key]
-        self.state.revision += 1
-        return Response(204)
+        return xml_response(200, sbc_envelope(data=metadata_xml(etype)))
 
     def _do_management(self, request, entry, route, token):
         action = request.param("action")
@@ -372,8 +315,10 @@ class SbcApi(VendorApi):
                                              settings.sbc_operation_result)
         if action == "save":
             self.state.saved_revision = self.state.revision
+            self.state.config.save()
         elif action == "activate":
             self.state.active_revision = self.state.saved_revision
+            self.state.config.activate()
         link = "/rest/%s/configuration/management/operations/%d" % (route.version, operation.op_id)
         if settings.sbc_async_link == "none":
             return xml_response(202, sbc_envelope())  # the client asks admin/asyncstatus

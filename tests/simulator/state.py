@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from .journal import fingerprint
+from .sbc_elements import ConfigStore
 
 # Past this many tokens, dead and expired ones are forgotten, then the oldest (the lock holder is always kept).
 MAX_TOKENS = 5000
@@ -16,8 +17,8 @@ MAX_OPERATIONS = 1000
 
 SEED_CONFIG = {
     "realm-config": [
-        [("name", "core"), ("addrPrefix", "0.0.0.0"), ("network-interfaces", "M00:0"), ("description", "core realm")],
-        [("name", "peer"), ("addrPrefix", "0.0.0.0"), ("network-interfaces", "M10:0"), ("description", "peering realm")],
+        [("identifier", "core"), ("addr-prefix", "0.0.0.0"), ("network-interfaces", "M00:0"), ("description", "core realm")],
+        [("identifier", "peer"), ("addr-prefix", "0.0.0.0"), ("network-interfaces", "M10:0"), ("description", "peering realm")],
     ],
 }
 
@@ -60,8 +61,8 @@ class Operation:
 
 
 def seed_config():
-    """A fresh copy of the seeded config store: {elementType: {key: [(attribute, value), ...]}}."""
-    return {etype: {dict(attrs)["name"]: list(attrs) for attrs in elements} for etype, elements in SEED_CONFIG.items()}
+    """A fresh config store (candidate, saved and running configurations) holding SEED_CONFIG."""
+    return ConfigStore(SEED_CONFIG)
 
 
 class State:
@@ -173,7 +174,7 @@ class State:
                     "revision": self.revision,
                     "saved_revision": self.saved_revision,
                     "active_revision": self.active_revision,
-                    "elements": {etype: sorted(elements) for etype, elements in self.config.items()},
+                    "elements": self.config.snapshot(),
                 },
                 "operations": [
                     {"id": op.op_id, "action": op.action, "user": op.user, "status": op.status()} for op in self.operations.values()

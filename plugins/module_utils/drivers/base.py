@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-import xml.etree.ElementTree as ET
 
 try:
     from urllib.parse import urlsplit
@@ -22,7 +21,9 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import token_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, loads_json, parse_xml_text, reply_messages, snippet
+
+# payload (and xml.etree) are imported by the methods that read replies: a lookup that finds its token cached, in a
+# fresh worker process per task, never reads a reply.
 
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
@@ -196,9 +197,11 @@ class VendorDriver(object):
             raise ApiAuthError('%s, got %s (HTTP %s, Content-Type %r)' % (what, describe_html(title, self.secrets), reply.status,
                                                                           reply.content_type or 'none'),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
+        from xml.etree.ElementTree import ParseError
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import loads_json, parse_xml_text
         try:
             return parse_xml_text(reply.text) if expected == 'xml' else loads_json(reply.text)
-        except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
+        except (ValueError, ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
             raise ApiAuthError('%s, got HTTP %s with Content-Type %r that does not parse: %s (the body is not shown: it may '
                                'hold a token)' % (what, reply.status, reply.content_type or 'none', exc),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
@@ -208,6 +211,8 @@ class VendorDriver(object):
 
         Returning it as data would report a change as made, or a read as done, on the word of whatever answered.
         """
+        from xml.etree.ElementTree import ParseError
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, loads_json, parse_xml_text
         problem = None
         title = html_page(reply)
         text = (reply.text or '').strip()
@@ -223,7 +228,7 @@ class VendorDriver(object):
                 parse_xml_text(text)
             except DoctypeRefused:
                 pass  # not parsed at all, by design: it is returned as text
-            except (ValueError, ET.ParseError) as exc:  # ElementTree does not quote the body
+            except (ValueError, ParseError) as exc:  # ElementTree does not quote the body
                 problem = 'an XML body that does not parse (%s)' % exc
         if problem is None:
             return
@@ -239,6 +244,7 @@ class VendorDriver(object):
 
     def fail(self, reply, action, hint=None, reason=None):
         """Raise an ApiAuthError for an unsuccessful ``reply``, in the vendor's own words."""
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages, snippet
         messages = reply_messages(reply)
         title = None if messages else html_page(reply)
         if messages:

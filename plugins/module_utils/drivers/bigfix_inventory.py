@@ -22,8 +22,11 @@ class Driver(VendorDriver):
     default_lifetime = None  # the API token does not expire on a timer
 
     def check_credentials(self):
-        self.settings.require('username', why='or give a ready token=')
-        self.settings.require('password', why='or give a ready token=')
+        # AWX accepts a credential with only its URL filled: say which fields to fill, not just which option is missing.
+        why = ('or give a ready token= (BIGFIX_INVENTORY_TOKEN) when single sign-on is on; in an AWX credential of type'
+               ' "BigFix Inventory API", fill Username and Password, or API token (single sign-on)')
+        self.settings.require('username', why=why)
+        self.settings.require('password', why=why)
 
     def principal(self):
         return self.settings.username

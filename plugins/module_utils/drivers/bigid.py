@@ -14,7 +14,7 @@ import math
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import json_messages, loads_json, snippet
+# payload is imported by the functions that read replies: not on a cache hit (tools/bench/README.md).
 
 # Words of BigID's HTTP 200 refusals ("Failed to authenticate token.", "Authentication failed. ..."): a
 # {"success": false} reply to an API call that says none of them is the API's answer, not a refusal.
@@ -23,21 +23,22 @@ _REFUSAL_WORDS = ('authenticat', 'token', 'unauthori')
 
 def json_body(reply):
     """The reply body as JSON when it is JSON, whatever its Content-Type (BigID labels some JSON text/html); else None."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils.payload import loads_json
     text = (reply.text or '').strip()
     if not text.startswith(('{', '[')):
         return None
     try:
         return loads_json(text)
-    except ValueError:  # TooDeep is one: the caller's own parse names it
+    except ValueError:  # TooDeep included: such a body is no refusal, and check_api_reply names it
         return None
 
 
 def refusal_message(body):
     """The vendor's message of a ``{"success": false, ...}`` body, or None for any other body."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils.payload import json_messages
     if not isinstance(body, dict) or body.get('success') is not False:
         return None
     return '; '.join(json_messages(body)) or 'no message'
-
 
 _MS_THRESHOLD = 1e11
 
@@ -125,6 +126,7 @@ class Driver(VendorDriver):
         message = refusal_message(body)
         if message is not None:
             # BigID refuses a bad user token or password with HTTP 200 and {"success": false, "message": ...}
+            from ansible_collections.apiauth.vendors.plugins.module_utils.payload import snippet
             said = snippet(message, self.secrets)
             raise ApiAuthError('%s %s failed: %s%s %s' % (self.title, action, said, '' if said.endswith('.') else '.', self._hint()),
                                status=reply.status, vendor=self.name, url=reply.url, reason='auth').scrubbed(self.secrets)

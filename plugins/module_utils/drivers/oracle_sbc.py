@@ -22,7 +22,6 @@ import base64
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
 
 KNOWN_VERSIONS = ('v1.0', 'v1.1', 'v1.2')
 REAUTH_SHAPES = ('token', 'accessToken', 'raw')  # the order 'auto' tries them in
@@ -56,6 +55,7 @@ class Driver(VendorDriver):
         return {'Authorization': 'Bearer %s' % token}
 
     def explain(self, reply):
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages  # not on a cache hit
         words = ' '.join(reply_messages(reply)).lower()
         if reply.status == 423 and 'another user' in words:
             return ('the configuration lock is held by another user or session', 'lock_held')

@@ -37,7 +37,7 @@ USERS = {
 }
 SECRETS = ['sbc-admin-pass', 'other-admin-pass', 'bfi-pass', 'bigid-user-token-0123456789', 'bigid-pass']
 REALM = ('<configElement><elementType>realm-config</elementType>'
-         '<attribute><name>name</name><value>fault-matrix</value></attribute></configElement>')
+         '<attribute><name>identifier</name><value>fault-matrix</value></attribute></configElement>')
 # What nginx in front of an appliance answers when the appliance fails.
 HTML_500 = ('<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server '
             'Error</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')

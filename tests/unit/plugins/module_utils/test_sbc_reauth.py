@@ -43,7 +43,7 @@ def reauths(sim):
 
 
 def realm(name):
-    return ('<configElement><elementType>realm-config</elementType><attribute><name>name</name><value>%s</value></attribute>'
+    return ('<configElement><elementType>realm-config</elementType><attribute><name>identifier</name><value>%s</value></attribute>'
             '<attribute><name>identifier</name><value>%s</value></attribute></configElement>' % (name, name))
 
 

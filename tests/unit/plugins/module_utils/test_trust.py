@@ -37,7 +37,7 @@ WRONG = {
     'bigid': {'user_token': 'bigid-user-token-of-someone-else'},
 }
 REALM = ('<configElement><elementType>realm-config</elementType>'
-         '<attribute><name>name</name><value>trust</value></attribute></configElement>')
+         '<attribute><name>identifier</name><value>trust</value></attribute></configElement>')
 
 
 class Clock(object):
