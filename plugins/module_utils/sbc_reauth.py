@@ -19,6 +19,8 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.oracle_sbc import REPLACED_GRACE
+
 NOTICE = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock stayed with '
           'the replaced token. %s; later renewals hand the lock over the same way. Check which re-authentication body this '
           'appliance takes (playbooks/check_appliance.yml, docs/protocols.md)')
@@ -26,15 +28,10 @@ MOVED = 'It was released with that token and taken with the new one'
 RELEASED = 'It was released with that token'
 
 
-# Our expiry for a token is counted from before the request that got it, so the SBC may still honour it a little
-# longer: a replaced token is tried until this long after our own expiry (a dead one only earns a 401).
-EXPIRY_GRACE = 30
-
-
 def _alive_replaced(record, now):
     """Tokens this record's token replaced that may still be alive, newest first."""
     return [token for token, expires in reversed(record.data.get('replaced') or [])
-            if token and (expires is None or expires + EXPIRY_GRACE > now)]
+            if token and (expires is None or expires + REPLACED_GRACE > now)]
 
 
 def _post(session, resource, token):
