@@ -72,6 +72,7 @@ class VendorDriver(object):
     def __init__(self, settings):
         self.settings = settings
         self.secrets = settings.secrets()
+        self.warn = lambda message: None  # VendorSession puts its own here: what the user should be told
 
     # -- identity -----------------------------------------------------------------------
     def validate(self):
