@@ -149,7 +149,6 @@ def keeper_settings(settings):
 def start_keeper(settings, run, until):
     """Fork a detached keeper for ``run``'s lock; returns its pid (None if the fork failed)."""
     session = VendorSession(keeper_settings(settings))  # made before forking: everything the keeper needs is imported now
-    session.driver.confirm_lock_moves = True  # its renewals are followed by no call that would show a lock left behind
     session.http  # pylint: disable=pointless-statement  # imports requests before AnsiballZ removes its payload
     read_end, write_end = os.pipe()
     first = os.fork()

@@ -72,7 +72,6 @@ class VendorDriver(object):
     def __init__(self, settings):
         self.settings = settings
         self.secrets = settings.secrets()
-        self.warn = lambda message: None  # VendorSession puts its own here: what the user should be told
 
     # -- identity -----------------------------------------------------------------------
     def validate(self):

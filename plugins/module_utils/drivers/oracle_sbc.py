@@ -31,10 +31,6 @@ APPLIANCE_FACTS = ('reauth_body', 'reauth_as_login')
 # Our expiry for a token counts from before the request that got it, so the SBC may honour it a little longer: a
 # replaced token is remembered (and tried by sbc_reauth.py) until this long past our own estimate; a dead one earns a 401.
 REPLACED_GRACE = 30
-LOGIN_LIKE_RENEWAL = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock '
-                      'stayed with the replaced token. It was released with that token and taken with the new one, as it '
-                      'will be at each renewal. Check which re-authentication body this appliance takes '
-                      '(playbooks/check_appliance.yml, docs/protocols.md)')
 MAX_REPLACED = 8  # replaced tokens remembered while still alive (sbc_reauth.py may need them to release the lock)
 
 
@@ -44,8 +40,7 @@ class Driver(VendorDriver):
     env = {'url': 'ORACLE_SBC_URL', 'username': 'ORACLE_SBC_USERNAME', 'password': 'ORACLE_SBC_PASSWORD'}
     https_only = True
     default_lifetime = 600
-    renewal_checks_credentials = True
-    confirm_lock_moves = False  # set by the keeper (lock_keeper.py): check after a renewal under the lock that it moved  # re-authentication sends the Basic credentials with the token (auth.py)
+    renewal_checks_credentials = True  # re-authentication sends the Basic credentials with the token (auth.py)
     renewal_timeout_hint = ('if the SBC did re-authenticate, the token it replaced is no longer valid, and a configuration '
                             'lock that token held is lost')
 
@@ -120,14 +115,8 @@ class Driver(VendorDriver):
         renewed.data['reauth_body'] = shape
         replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires + REPLACED_GRACE > now]
         renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
-        check = self.confirm_lock_moves and record.data.get('reauth_as_login') is None
-        if record.data.get('locked') and (record.data.get('reauth_as_login') or check):
-            # A known login-like renewal: hand the lock over now. An unknown appliance, renewed by the keeper (which
-            # sends nothing under the lock afterwards, so the reactive check in sbc_reauth.py would come too late):
-            # find out with a release by the old token, which a documented renewal has killed (a 401 costs nothing).
-            first = record.data.get('reauth_as_login') is None
-            if self.hand_over_lock(http, record.token, renewed) and first and renewed.data.get('reauth_as_login'):
-                self.warn(LOGIN_LIKE_RENEWAL % shape)
+        if record.data.get('locked') and record.data.get('reauth_as_login'):
+            self.hand_over_lock(http, record.token, renewed)
         return renewed
 
     def _reauthenticate(self, http, record, now):
@@ -147,18 +136,13 @@ class Driver(VendorDriver):
         raise ApiAuthError('no re-authentication body shape to try', vendor=self.name, reason='reauth_body')  # pragma: no cover
 
     def hand_over_lock(self, http, old_token, record):
-        """After a renewal under the lock: if ``old_token`` still holds the lock (the renewal acted as a fresh login),
-        release it with that token and take it with ``record``'s. Returns True when ``record`` holds the lock afterwards
-        (as far as can be told); else marks the lock lost on ``record``."""
+        """On an appliance whose renewal acts as a fresh login: release the lock with ``old_token``, take it with
+        ``record``'s token. Returns True when ``record`` holds the lock afterwards; else marks it lost on ``record``."""
         released = http.request('POST', self.api_url('configuration/unlock'), headers=self.auth_headers(old_token))
-        if released.status in (401, 423):
-            # 401: the old token is gone, replaced as documented, and the lock moved with it. 423: it lives on but
-            # does not hold the lock, which moved all the same.
+        if released.status == 401:
+            # The old token is gone: this renewal replaced it as documented, and the lock moved with it.
             record.data['reauth_as_login'] = False
             return True
-        if released.status != 204:
-            return True  # nothing learned (an error reply): the next renewal checks again
-        record.data['reauth_as_login'] = True
         taken = http.request('POST', self.api_url('configuration/lock'), headers=self.auth_headers(record.token))
         if taken.status == 204:
             return True
