@@ -19,6 +19,8 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.oracle_sbc import REPLACED_GRACE
+
 NOTICE = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock stayed with '
           'the replaced token. %s; later renewals hand the lock over the same way. Check which re-authentication body this '
           'appliance takes (playbooks/check_appliance.yml, docs/protocols.md)')
@@ -29,7 +31,7 @@ RELEASED = 'It was released with that token'
 def _alive_replaced(record, now):
     """Tokens this record's token replaced that may still be alive, newest first."""
     return [token for token, expires in reversed(record.data.get('replaced') or [])
-            if token and (expires is None or expires > now)]
+            if token and (expires is None or expires + REPLACED_GRACE > now)]
 
 
 def _post(session, resource, token):

@@ -28,6 +28,9 @@ REAUTH_SHAPES = ('token', 'accessToken', 'raw')  # the order 'auto' tries them i
 FORM = 'application/x-www-form-urlencoded'
 # Token record data that describes the appliance rather than one token: kept across fresh logins.
 APPLIANCE_FACTS = ('reauth_body', 'reauth_as_login')
+# Our expiry for a token counts from before the request that got it, so the SBC may honour it a little longer: a
+# replaced token is remembered (and tried by sbc_reauth.py) until this long past our own estimate; a dead one earns a 401.
+REPLACED_GRACE = 30
 MAX_REPLACED = 8  # replaced tokens remembered while still alive (sbc_reauth.py may need them to release the lock)
 
 
@@ -110,7 +113,7 @@ class Driver(VendorDriver):
         shape, renewed = self._reauthenticate(http, record, now)
         renewed.data = dict(record.data)  # the lock (and anything else tied to the token) moves along
         renewed.data['reauth_body'] = shape
-        replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires > now]
+        replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires + REPLACED_GRACE > now]
         renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
         if record.data.get('locked') and record.data.get('reauth_as_login'):
             self.hand_over_lock(http, record.token, renewed)

@@ -174,3 +174,19 @@ def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal
         write(make(clock), 'never')
     assert not simulator.journal_entries(kind='config_write', status=200)
     assert simulator.state_snapshot()['lock']['held_by_other'] is True
+
+
+def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulator, make):
+    simulator.configure(sbc_reauth_body='ignored')
+    clock = Clock()
+    acquire(make(clock))
+    clock.now += 500
+    write(make(clock), 'noticed')  # the first login-like renewal is noticed; later ones hand over at once
+    # Between the release with the old token and the lock with the new one, another client is faster.
+    simulator.configure(faults=[{'path': '/configuration/lock', 'method': 'POST', 'action': 'status', 'status': 423,
+                                 'times': 1}])
+    clock.now += 500
+    with pytest.raises(ApiAuthError) as caught:
+        write(make(clock), 'never-sent')
+    assert caught.value.reason == 'lock_lost' and 'another user or session took it' in caught.value.message
+    assert [e['status'] for e in simulator.journal_entries(kind='config_write')] == [423, 200]
