@@ -47,7 +47,7 @@ DIST := $(BUILD)/dist
 TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
 .PHONY: all test test-core demo units ansible-test-units functional sanity offline-ansible-test collection venv \
-	clean bench lint lint-venv changelog docs docs-rst dist shellcheck
+	clean bench lint lint-venv changelog docs docs-rst dist shellcheck bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
@@ -110,6 +110,12 @@ demo: venv collection
 bench: venv collection
 	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench \
 		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(DONE)
+
+# Two results files side by side (standard library only, no venv needed):
+# make bench-diff OLD=saved/results.json [NEW=build/bench/results.json]; see tools/bench/README.md.
+bench-diff:
+	@test -n "$(OLD)" || { echo 'usage: make bench-diff OLD=path/to/results.json [NEW=$(BUILD)/bench/results.json]' >&2; exit 2; }
+	@python3 tools/bench/diff.py "$(OLD)" "$(or $(NEW),$(BUILD)/bench/results.json)"
 
 # --- Release: lint, changelog, docs, tarball (docs/releasing.md) -----------------------------------------------
 

@@ -8,6 +8,9 @@ that lists a module, and a play setting both group/apiauth.vendors.oracle_sbc an
 group/apiauth.vendors.bigid would hand one vendor's URL or password to the other's requests. Here
 only group/apiauth.vendors.<vendor> applies, beneath the task's arguments and any
 apiauth.vendors.vendor_request defaults: the precedence Ansible gives group defaults.
+
+It also hands the module the identity of this ansible-playbook run (internal option ``_run``), which
+``require_lock`` compares with the run that holds the SBC configuration lock.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +21,8 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import current_run
 
 MODULE = 'apiauth.vendors.vendor_request'
 GROUP = 'group/apiauth.vendors.%s'
@@ -36,6 +41,7 @@ class ActionModule(ActionBase):
             for name, value in self._group_defaults(vendor).items():
                 if name != 'vendor':
                     args.setdefault(name, value)
+        args['_run'] = current_run()  # a value given in the task is replaced
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(result, self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars,
                                                          wrap_async=wrap_async))

@@ -19,9 +19,17 @@ description:
     which keeps the configuration lock with this client. A fresh login only happens when there is no live token.
   - A BigID user token is exchanged for a system token, re-exchanged when the system token's C(exp) claim is near.
   - A BigFix Inventory API token does not expire on a timer and is reused; with O(token) (single sign-on) no call is made.
-  - Options come from keyword arguments, then Ansible variables, then environment variables
-    (the ones AWX credential types inject). Vendor-specific values use the vendor's names, for example
-    V(oracle_sbc_url) / E(ORACLE_SBC_URL) and V(bigid_user_token) / E(BIGID_USER_TOKEN).
+  - Options are resolved by Ansible's configuration system, highest precedence first - the lookup's keyword
+    arguments, Ansible variables, environment variables (the ones AWX credential types inject), C(ansible.cfg)
+    (section C([apiauth_vendors])), the default. C(ansible-doc -t lookup apiauth.vendors.vendor_token) and
+    C(ansible-config list -t lookup) list every source of every option.
+  - O(url), O(username), O(password), O(token) and O(user_token) follow the vendor - the variable
+    C(<vendor>_<option>) and the environment variable C(<VENDOR>_<OPTION>), for example V(oracle_sbc_url) and
+    E(ORACLE_SBC_URL), V(bigid_user_token) and E(BIGID_USER_TOKEN). Only the chosen vendor's names count, so one
+    play (or one AWX job with several credentials) can hold the settings of every vendor. They have no C(ansible.cfg)
+    entry, since passwords and tokens do not belong there.
+  - An environment variable that is set but empty counts as unset (AWX injects the empty fields of a credential),
+    so the option takes its default.
 options:
   _terms:
     description:
@@ -30,9 +38,9 @@ options:
     elements: str
   vendor:
     description:
-      - The vendor API to authenticate to.
+      - The vendor API to authenticate to, V(oracle_sbc), V(bigfix_inventory) or V(bigid)
+        (any other name fails, naming the three).
     type: str
-    choices: [bigfix_inventory, oracle_sbc, bigid]
   output:
     description:
       - V(token) returns the bare token.
@@ -128,51 +136,72 @@ _raw:
       description: Seconds until the token expires; V(null) for tokens without a timer.
       type: int
       sample: 480
+    reauth_body:
+      description:
+        - Oracle SBC, once a token has been renewed. The re-authentication body shape the appliance accepted
+          (V(token), V(accessToken) or V(raw); see the O(reauth_body) option).
+      type: str
+      returned: Oracle SBC, after a renewal
+      sample: token
+    renewal_acts_as_login:
+      description:
+        - Oracle SBC, once a token has been renewed. V(true) when the appliance was found to answer a re-authentication as a
+          fresh login (the configuration lock stayed with the replaced token and had to be handed over).
+      type: bool
+      returned: Oracle SBC, after a renewal
+      sample: false
 '''
 
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS, VENDOR_SCOPED
+from ansible_collections.apiauth.vendors.plugins.module_utils.options import (COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS,
+                                                                              TOKEN_CACHE_CHOICES)
+from ansible_collections.apiauth.vendors.plugins.plugin_utils._vendor_lookup import (VendorLookupBase, option_definitions,
+                                                                                     register_definitions)
 
 display = Display()
 
-OUTPUTS = ('token', 'headers', 'dict')
+
+# The options of DOCUMENTATION above as Ansible's config system reads them (tests hold the two equal).
+OWN_OPTIONS = {
+    '_terms': {'type': 'list', 'elements': 'str'},
+    'vendor': {'type': 'str'},
+    'output': {'type': 'str', 'default': 'token', 'choices': ['token', 'headers', 'dict']},
+    'force_renew': {'type': 'bool', 'default': False},
+}
 
 
-class LookupModule(LookupBase):
+class LookupModule(VendorLookupBase):
+
+    FQCN = 'apiauth.vendors.vendor_token'
 
     def run(self, terms, variables=None, **kwargs):
-        unknown = sorted(set(kwargs) - set(COMMON_OPTIONS) - set(('vendor', 'output', 'force_renew')))
-        if unknown:
-            raise AnsibleLookupError('vendor_token: unknown option(s) %s' % ', '.join(unknown))
-        output = kwargs.pop('output', None) or 'token'
-        try:
-            force = boolean(kwargs.pop('force_renew', False), strict=True)
+        self.load_options(variables, kwargs)
+        try:  # Ansible reads any word it does not know as false; a typo here must not silently mean "do not renew"
+            boolean(kwargs.get('force_renew', False), strict=True)
         except TypeError as exc:
             raise AnsibleLookupError('vendor_token: force_renew: %s' % exc)
-        if output not in OUTPUTS:
-            raise AnsibleLookupError('vendor_token: output must be one of %s, got %r' % (', '.join(OUTPUTS), output))
-        vendors = [kwargs.pop('vendor')] if kwargs.get('vendor') else list(terms or [])
-        kwargs.pop('vendor', None)
+        vendor = self.get_option('vendor')
+        vendors = [vendor] if vendor else list(terms or [])
         if not vendors:
             raise AnsibleLookupError('vendor_token: vendor is required (vendor=oracle_sbc|bigfix_inventory|bigid, '
                                      'or the vendor name as the first term)')
-        return [self._one(vendor, output, force, kwargs, variables) for vendor in vendors]
+        output, force = self.get_option('output'), self.get_option('force_renew')
+        return [self._one(name, output, force, kwargs) for name in vendors]
 
-    def _one(self, vendor, output, force, direct, variables):
+    def _one(self, vendor, output, force, direct):
         settings = None
         try:
-            settings = vendor_settings(vendor, direct, variables=self._variables_for(vendor, variables))
+            # The options as Ansible resolved them, for this vendor: options.py validates them as for a module.
+            settings = vendor_settings(vendor, self.vendor_options(vendor, COMMON_OPTIONS), variables={}, environ={})
             session = VendorSession(settings, warn=display.warning)
             record = session.token(force=force)
         except ApiAuthError as exc:
-            secrets = settings.secrets() if settings else [v for k, v in direct.items() if k in ('password', 'token', 'user_token')]
+            secrets = settings.secrets() if settings else [v for k, v in direct.items() if k in SECRET_OPTIONS and v]
             raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message)
         display.vvvv('apiauth.vendors.vendor_token: %s token for %s (%s), expires %s'
                      % (vendor, session.driver.base_url(), ', '.join(session.events) or 'from cache',
@@ -183,16 +212,6 @@ class LookupModule(LookupBase):
             return session.headers(record)
         return session.describe(record)
 
-    def _variables_for(self, vendor, variables):
-        """The Ansible variables this vendor's options may come from, templated."""
-        if not variables:
-            return {}
-        names = ['%s_%s' % (vendor, name) for name in VENDOR_SCOPED] + ['apiauth_%s' % name for name in COMMON_OPTIONS]
-        found = {}
-        for name in names:
-            if name in variables and variables[name] is not None:
-                value = variables[name]
-                if self._templar is not None and isinstance(value, str) and '{' in value:
-                    value = self._templar.template(value)
-                found[name] = value
-        return dict((k, to_native(v) if isinstance(v, bytes) else v) for k, v in found.items())
+
+register_definitions(__name__, LookupModule.FQCN, option_definitions(
+    COMMON_OPTIONS, OWN_OPTIONS, choices={'token_cache': TOKEN_CACHE_CHOICES, 'reauth_body': REAUTH_BODY_CHOICES}))

@@ -10,22 +10,30 @@ the cache lock is the whole point of the collection:
 * a cached token that is still alive is *renewed* (SBC: re-authenticated with the token in the
   body, which keeps the configuration lock);
 * only a missing, expired or server-rejected token leads to a fresh login.
+
+A cached token is handed only to a caller presenting the secret (password, user token) that obtained it, checked
+against the record's salted verifier. Any other caller is judged by the vendor: a login with its own credentials
+(BigFix Inventory, BigID), or for the SBC a re-authentication with its credentials and the cached token in the body,
+which keeps the configuration lock. A refusal fails the task and leaves the cached token, and the lock, alone.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import datetime
+import math
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord, cache_key, open_cache
+from ansible_collections.apiauth.vendors.plugins.module_utils.cache import MAX_EPOCH, TokenRecord, cache_key, open_cache
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import get_driver_class
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
 from ansible_collections.apiauth.vendors.plugins.module_utils.options import resolve_options
 
 _UTC = datetime.timezone.utc
+# An expiry further away than this is not believed (an exp claim in milliseconds, a typo): the driver's lifetime is used.
+MAX_TOKEN_LIFE = 366 * 86400
 
 
 def vendor_settings(vendor, direct, variables=None, environ=None):
@@ -36,7 +44,7 @@ def vendor_settings(vendor, direct, variables=None, environ=None):
 
 def iso_time(epoch):
     """Epoch seconds as an ISO 8601 UTC string, or None."""
-    if epoch is None:
+    if epoch is None or not math.isfinite(epoch) or not 0 <= epoch <= MAX_EPOCH:
         return None
     return datetime.datetime.fromtimestamp(epoch, _UTC).strftime('%Y-%m-%dT%H:%M:%SZ')
 
@@ -51,15 +59,22 @@ class VendorSession(object):
         self.secrets = settings.secrets()
         self._http = http
         self.clock = clock
+        self.warn = warn or (lambda message: None)
         # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
+        self.secret = None if settings.token else self.driver.secret()
         self.cache = cache if cache is not None or self.key is None else open_cache(settings, warn=warn)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
+        self._verified = None  # (token, verifier hash) of the record this session's secret last matched: checked once
+        self._unsaved = None  # a token the cache could not keep (disk full), used for the rest of this task
 
     @property
     def http(self):
         """The HTTP client, made on first use: a token found in the cache needs none."""
         if self._http is None:
+            # Imported here: a lookup that finds its token cached (most tasks of a play, each a fresh worker process
+            # that compiles what it imports) never sends a request.
+            from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
             self._http = HttpClient(self.settings, secrets=self.secrets)
         return self._http
 
@@ -74,39 +89,126 @@ class VendorSession(object):
         """
         if self.settings.token:
             return TokenRecord(self.settings.token, expires_at=None)  # a ready token: no login, no cache
+        held = self._unsaved
+        if held is not None and held.token != reject and not force and held.remaining(self.clock()) > self.settings.refresh_margin:
+            return held
         with self.cache.slot(self.key) as slot:
-            return self._fresh(slot, reject, force)
+            record = self._fresh(slot, reject, force)
+        self._hide(record.token)
+        return record
+
+    def _ours(self, record):
+        """Whether this session's secret is the one that obtained ``record`` (one slow check per record)."""
+        marker = (record.token, (record.verifier or {}).get('hash'))
+        if self._verified == marker:
+            return True
+        if record.verifies(self.secret):
+            self._verified = marker
+            return True
+        return False
 
     def _fresh(self, slot, reject, force=False):
-        record = slot.read()
+        record = self._unsaved if self._unsaved is not None else slot.read()
         now = self.clock()
         usable = record is not None and record.token != reject
-        if usable and not force and record.remaining(now) > self.settings.refresh_margin:
+        ours = usable and self._ours(record)
+        if ours and not force and record.remaining(now) > self.settings.refresh_margin:
             return record
         new = None
         lost = 'expired'
-        if usable and record.alive(now):
+        if usable and record.alive(now) and (ours or self.driver.renewal_checks_credentials):
+            # Someone else's live token is renewed only where the renewal itself checks our credentials (the SBC's
+            # Basic header): that keeps the lock, and a refusal leaves their token alone.
             try:
                 new = self.driver.renew(self.http, record, now)
                 self.events.append('renew')
             except ApiAuthError as exc:
-                if exc.status != 401:
+                if exc.status != 401 or not ours:
                     raise self._in_context(exc, self.driver.action_name(renewal=True), renewal=True)
                 # The server no longer knows this token (revoked, or expired early): log in anew.
                 lost = 'rejected'
         elif record is not None and record.token == reject:
             lost = 'rejected'
+        renewed = new is not None
         if new is None:
             try:
-                new = self.driver.login(self.http, now)
+                # A login lost on the wire may be sent again: it only issues a token. (Test doubles lack replayable.)
+                with getattr(self.http, 'replayable', contextlib.nullcontext)():
+                    new = self.driver.login(self.http, now)
             except ApiAuthError as exc:
                 raise self._in_context(exc, self.driver.action_name())
             self.events.append('login')
+            self.driver.carry_over(record, new)
             if record is not None and record.data.get('locked'):
                 # The lock belonged to the dead token: say how it died ('expired' or 'rejected').
                 new.data['lock_lost'] = lost
-        slot.write(new)
+        self._hide(new.token)
+        self.driver.checked_token(new.token, self.driver.action_name(renewal=renewed))
+        self._believable_expiry(new, now)
+        new.bind(self.secret)
+        self._verified = (new.token, new.verifier['hash'])
+        try:
+            slot.write(new)
+        except ApiAuthError as exc:
+            if exc.reason != 'cache':
+                raise
+            return self._keep_unsaved(slot, new, renewed, exc)
+        self._unsaved = None
         return new
+
+    def _believable_expiry(self, record, now):
+        """Nothing absurd goes into the cache: an expiry past a year (or not a number) becomes the driver's lifetime."""
+        expires_at = record.expires_at
+        if expires_at is None:
+            return
+        if not isinstance(expires_at, (int, float)) or not math.isfinite(expires_at) or expires_at > now + MAX_TOKEN_LIFE:
+            self.warn('%s issued a token whose expiry is not believable (more than a year away); it is treated as '
+                      'living %d seconds' % (self.driver.title, self.driver.lifetime() or 300))
+            record.expires_at = now + (self.driver.lifetime() or 300)
+
+    def _keep_unsaved(self, slot, new, renewed, exc):
+        """The cache could not save a token the vendor has just issued: never lose it silently.
+
+        After an SBC re-authentication the old token is dead and the new one holds the configuration lock. If the
+        lock is held, it is given back with the new token (a lock nobody can reach would block everyone for up to
+        ten minutes) and the task fails saying so; otherwise the token serves this task from memory.
+        """
+        if renewed:
+            try:
+                slot.delete()  # the cached token was replaced by the renewal: the next task must not renew a dead one
+            except ApiAuthError:
+                pass
+        if renewed and new.data.get('locked'):
+            try:
+                reply = self.http.request('POST', self.driver.api_url('configuration/unlock'),
+                                          headers=self.driver.auth_headers(new.token))
+                released = reply.ok
+                why = '' if released else 'HTTP %s' % reply.status
+            except ApiAuthError as failure:
+                released, why = False, failure.message
+            if released:
+                tail = ('the %s re-authenticated, and its new token, which held the configuration lock, could not be '
+                        'saved: the lock was released with it so that it is not left unreachable; the changes made '
+                        'under the lock are not lost, but they are not saved or activated by this run. Fix the token '
+                        'cache and run again' % self.driver.title)
+            else:
+                tail = ('the %s re-authenticated, and its new token, which holds the configuration lock, could not be '
+                        'saved; releasing the lock with it failed too (%s): the SBC frees it when that token expires, '
+                        'at %s' % (self.driver.title, why, iso_time(new.expires_at)))
+            raise ApiAuthError('%s; %s' % (exc.message, tail), vendor=self.driver.name,
+                               reason='cache').scrubbed(self.secrets)
+        self._unsaved = new
+        self.warn('%s; the new %s token is used for this task only (kept in memory, not saved)%s'
+                  % (exc.message, self.driver.title,
+                     ': the token it replaced is no longer valid, so the next task logs in again' if renewed else ''))
+        return new
+
+    def _hide(self, token):
+        """Scrub ``token`` from every message this session, its driver and its HTTP client make from now on."""
+        if token and token not in self.secrets:
+            for secrets in (self.secrets, self.driver.secrets, getattr(self._http, 'secrets', None)):
+                if isinstance(secrets, list) and token not in secrets:
+                    secrets.append(token)
 
     def _in_context(self, exc, action, method=None, renewal=False):
         """A failure without a reply (timeout, unreachable), named with the vendor and what was being done.
@@ -114,10 +216,15 @@ class VendorSession(object):
         A request that timed out is not repeated (http_client): the server may have acted on it, which the
         message says when that matters: for a change, and for a renewal that replaces the token (the SBC's).
         """
-        if exc.status is not None or exc.vendor is not None or exc.reason not in ('timeout', 'unreachable'):
+        if exc.status is not None or exc.vendor is not None or exc.reason not in ('timeout', 'unreachable', 'maybe_applied',
+                                                                                  'too_large'):
+            exc.message = redact(exc.message, self.secrets)  # in place: callers may have set attributes on it
+            exc.args = (exc.message,)
             return exc
         message = '%s %s: %s' % (self.driver.title, action, exc.message)
-        if exc.reason == 'timeout' and renewal:
+        if exc.reason == 'maybe_applied' and renewal and self.driver.renewal_timeout_hint:
+            message += ' (' + self.driver.renewal_timeout_hint + ')'
+        elif exc.reason == 'timeout' and renewal:
             if self.driver.renewal_timeout_hint:
                 message += '. It was not sent again: ' + self.driver.renewal_timeout_hint
         elif exc.reason == 'timeout' and method not in (None, 'GET', 'HEAD'):
@@ -127,6 +234,9 @@ class VendorSession(object):
     def update_state(self, **data):
         """Record vendor state (e.g. the SBC lock) on the cached token, under the cache lock."""
         if self.key is None:
+            return
+        if self._unsaved is not None:
+            self._unsaved.data.update(data)
             return
         with self.cache.slot(self.key) as slot:
             record = slot.read()
@@ -138,6 +248,8 @@ class VendorSession(object):
         """The cached record as it stands, without any network call (None if there is none)."""
         if self.key is None:
             return None
+        if self._unsaved is not None:
+            return self._unsaved
         with self.cache.slot(self.key) as slot:
             return slot.read()
 
@@ -163,11 +275,13 @@ class VendorSession(object):
         if guard:
             guard(record)
         reply = self._send(method, url, record, headers, params, data, json, path)
-        if reply.status == 401 and not self.settings.token:
+        if (reply.status == 401 or self.driver.refused(reply)) and not self.settings.token:
             record = self.token(reject=record.token)
             if guard:
                 guard(record)
             reply = self._send(method, url, record, headers, params, data, json, path)
+        if self.driver.refused(reply):
+            self.driver.fail(reply, '%s %s' % (method, path), reason='auth')
         return reply
 
     def _send(self, method, url, record, headers, params, data, json, path=None):
@@ -185,6 +299,7 @@ class VendorSession(object):
             'expires_at': iso_time(record.expires_at),
             'expires_in': None if record.expires_at is None else max(0, int(record.expires_at - self.clock())),
         }
+        result.update(self.driver.facts(record))
         if with_token:
             result['token'] = record.token
             result['headers'] = self.headers(record)

@@ -13,10 +13,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import contextlib
 import errno
 import hashlib
+import hmac
 import json
+import math
 import os
 import stat
 import tempfile
@@ -30,18 +34,100 @@ except ImportError:  # pragma: no cover - Ansible controllers are POSIX
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 
-_FORMAT = 1
+# Format 2 added the verifier: a format 1 file (no verifier) is discarded, so no token obtained before this
+# check existed is handed to a caller whose secret was never checked against it.
+_FORMAT = 2
+# PBKDF2-HMAC-SHA256 rounds of a new verifier: about 0.8 ms here (0.4 us a round on the 2-core build machine), so
+# a cache hit stays under 2 ms while guessing a password from a stolen cache file costs 2000 hashes a guess.
+# Stored per record, so raising it later does not invalidate existing files.
+VERIFIER_ROUNDS = 2000
+_MAX_ROUNDS = 1000000  # a record asking for more is not ours (or is hostile): refuse to spend seconds on it
+# Epoch seconds beyond which a time is not a real expiry (year 9999): such a record is discarded as corrupt.
+MAX_EPOCH = 253402300799.0
+
+
+def token_problem(token):
+    """Why ``token`` cannot be sent in an HTTP header, or None. Never quotes it.
+
+    Tokens are opaque but the vendors' are hex, base64url (JWT) or similar: visible ASCII. A CR or LF
+    would split the header it is sent in (header injection), other control or non-ASCII characters
+    are refused by the HTTP library later, with the header (and so the token) in the message.
+    """
+    if not isinstance(token, str) or not token:
+        return 'it is empty or not text'
+    for char in token:
+        code = ord(char)
+        if code < 0x21 or code > 0x7e:
+            return ('it contains a control character (CR, LF, NUL...)' if code < 0x20 or code == 0x7f
+                    else 'it contains a space' if code == 0x20 else 'it contains a non-ASCII character')
+    return None
+
+
+def _b64(raw):
+    return base64.b64encode(raw).decode('ascii')
+
+
+def make_verifier(secret, rounds=VERIFIER_ROUNDS):
+    """A salted, slow verifier of ``secret`` (never the secret nor a plain hash of it)."""
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac('sha256', _secret_bytes(secret), salt, rounds)
+    return {'alg': 'pbkdf2-sha256', 'rounds': rounds, 'salt': _b64(salt), 'hash': _b64(digest)}
+
+
+def _secret_bytes(secret):
+    return secret if isinstance(secret, bytes) else str(secret).encode('utf-8')
+
+
+def verifier_matches(verifier, secret):
+    """Whether ``secret`` is the one ``verifier`` was made from (constant-time comparison)."""
+    if not _valid_verifier(verifier) or secret is None:
+        return False
+    try:
+        salt = base64.b64decode(verifier['salt'].encode('ascii'))
+        expected = base64.b64decode(verifier['hash'].encode('ascii'))
+    except (binascii.Error, ValueError, UnicodeError):
+        return False
+    digest = hashlib.pbkdf2_hmac('sha256', _secret_bytes(secret), salt, verifier['rounds'])
+    return hmac.compare_digest(digest, expected)
+
+
+def _valid_verifier(verifier):
+    return (isinstance(verifier, dict) and verifier.get('alg') == 'pbkdf2-sha256'
+            and _is_int(verifier.get('rounds')) and 1 <= verifier['rounds'] <= _MAX_ROUNDS
+            and isinstance(verifier.get('salt'), str) and isinstance(verifier.get('hash'), str))
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_time(value):
+    """A plausible epoch time: a finite number between 1970 and year 9999."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and 0 <= value <= MAX_EPOCH)
 
 
 class TokenRecord(object):
-    """A token and what we know about it. ``expires_at`` is epoch seconds or None (no timer)."""
+    """A token and what we know about it. ``expires_at`` is epoch seconds or None (no timer).
 
-    def __init__(self, token, expires_at=None, obtained_at=None, data=None):
+    ``verifier`` binds the token to the secret (password, user token) that obtained it: see make_verifier.
+    """
+
+    def __init__(self, token, expires_at=None, obtained_at=None, data=None, verifier=None):
         self.token = token
         self.expires_at = expires_at
         self.obtained_at = time.time() if obtained_at is None else obtained_at
         # Vendor state that lives and dies with this token, e.g. {'locked': True} for the SBC.
         self.data = dict(data or {})
+        self.verifier = verifier
+
+    def bind(self, secret):
+        """Record which secret obtained this token."""
+        self.verifier = make_verifier(secret)
+        return self
+
+    def verifies(self, secret):
+        return verifier_matches(self.verifier, secret)
 
     def remaining(self, now):
         """Seconds of life left (infinity for tokens without a timer)."""
@@ -52,13 +138,24 @@ class TokenRecord(object):
 
     def to_dict(self):
         return {'format': _FORMAT, 'token': self.token, 'expires_at': self.expires_at,
-                'obtained_at': self.obtained_at, 'data': self.data}
+                'obtained_at': self.obtained_at, 'data': self.data, 'verifier': self.verifier}
 
     @classmethod
     def from_dict(cls, raw):
-        if not isinstance(raw, dict) or raw.get('format') != _FORMAT or not raw.get('token'):
+        """A record from a cache file's JSON, or None when any field has the wrong type or an absurd value.
+
+        Valid JSON is not enough: a hand-edited or foreign file must not crash every run (a string expires_at)
+        nor hand out a token that cannot be sent (a CR/LF in it).
+        """
+        if not isinstance(raw, dict) or raw.get('format') != _FORMAT:
             return None
-        return cls(raw['token'], raw.get('expires_at'), raw.get('obtained_at'), raw.get('data'))
+        expires_at, obtained_at, data = raw.get('expires_at'), raw.get('obtained_at'), raw.get('data')
+        verifier = raw.get('verifier')  # None: bound to no secret, so handed to no caller without the vendor's word
+        if (token_problem(raw.get('token')) is not None or not (verifier is None or _valid_verifier(verifier))
+                or not (expires_at is None or _is_time(expires_at)) or not _is_time(obtained_at)
+                or not isinstance(data if data is not None else {}, dict)):
+            return None
+        return cls(raw['token'], expires_at, obtained_at, data, verifier)
 
 
 def cache_key(vendor, url, principal):
@@ -120,9 +217,11 @@ class FileTokenCache(object):
             os.makedirs(self.directory, 0o700)
         except OSError as exc:
             if exc.errno != errno.EEXIST:
-                raise ApiAuthError('cannot create token cache directory %s: %s' % (self.directory, exc.strerror),
-                                   reason='cache')
-        info = os.stat(self.directory)
+                raise cache_error('create token cache directory', self.directory, exc)
+        try:
+            info = os.stat(self.directory)
+        except OSError as exc:
+            raise cache_error('read token cache directory', self.directory, exc)
         if not stat.S_ISDIR(info.st_mode):
             raise ApiAuthError('token cache path %s is not a directory' % self.directory, reason='cache')
         _check_private('token cache directory', self.directory, info)
@@ -134,7 +233,10 @@ class FileTokenCache(object):
     def slot(self, key):
         # Each open() is its own open file description, so flock excludes threads of one
         # process from each other just as it excludes forks.
-        fd = os.open(self._path(key, '.lock'), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self._path(key, '.lock'), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise cache_error('open token cache lock file', self._path(key, '.lock'), exc)
         try:
             self._acquire(fd, key)
             yield _Slot(self, key)
@@ -166,29 +268,38 @@ class FileTokenCache(object):
         except OSError as exc:
             if exc.errno == errno.ENOENT:
                 return None
-            raise ApiAuthError('cannot read token cache file %s: %s' % (path, exc.strerror), reason='cache')
+            raise cache_error('read token cache file', path, exc)
         with os.fdopen(fd) as handle:
             _check_private('token cache file', path, os.fstat(handle.fileno()))  # the file read, not the name
             try:
-                record = TokenRecord.from_dict(json.load(handle))
-            except ValueError:  # truncated, corrupted, not UTF-8
+                # Bounded read: a token record is well under a kilobyte; a huge file is not one of ours.
+                record = TokenRecord.from_dict(json.loads(handle.read(_MAX_FILE + 1)))
+            except (ValueError, RecursionError):  # truncated, corrupted, not UTF-8, nested absurdly deep
                 record = None
+            except OSError as exc:
+                raise cache_error('read token cache file', path, exc)
         if record is None:
-            self.warn('discarded the unreadable token cache file %s (truncated or corrupted); a new token replaces it' % path)
+            self.warn('discarded the unreadable token cache file %s (truncated, corrupted or with fields of the wrong '
+                      'type); a new token replaces it' % path)
             self.remove(key)
         return record
 
     def store(self, key, record):
-        fd, tmp = tempfile.mkstemp(prefix='.%s.' % key, dir=self.directory)  # mkstemp creates 0600
+        try:
+            fd, tmp = tempfile.mkstemp(prefix='.%s.' % key, dir=self.directory)  # mkstemp creates 0600
+        except OSError as exc:
+            raise cache_error('write token cache file', self._path(key, '.json'), exc)
         try:
             with os.fdopen(fd, 'w') as handle:
                 json.dump(record.to_dict(), handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.rename(tmp, self._path(key, '.json'))  # atomic on POSIX
+        except OSError as exc:
+            _unlink_quietly(tmp)
+            raise cache_error('write token cache file', self._path(key, '.json'), exc)
         except Exception:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            _unlink_quietly(tmp)
             raise
 
     def remove(self, key):
@@ -196,7 +307,33 @@ class FileTokenCache(object):
             os.unlink(self._path(key, '.json'))
         except OSError as exc:
             if exc.errno != errno.ENOENT:
-                raise
+                raise cache_error('remove token cache file', self._path(key, '.json'), exc)
+
+
+_MAX_FILE = 64 * 1024
+_ERRNO_HINTS = {
+    errno.ENOSPC: 'the file system is full: free some space, or point token_cache_dir (APIAUTH_TOKEN_CACHE_DIR) elsewhere',
+    errno.EROFS: 'the file system is read-only: point token_cache_dir (APIAUTH_TOKEN_CACHE_DIR) at a writable directory, '
+                 'or set token_cache=none',
+    errno.EACCES: 'permission denied: the directory must be writable by the user running the task, or point '
+                  'token_cache_dir (APIAUTH_TOKEN_CACHE_DIR) elsewhere',
+    errno.EPERM: 'operation not permitted: point token_cache_dir (APIAUTH_TOKEN_CACHE_DIR) at a directory of your own',
+}
+if hasattr(errno, 'EDQUOT'):
+    _ERRNO_HINTS[errno.EDQUOT] = 'the disk quota is exhausted: free some space, or point token_cache_dir elsewhere'
+
+
+def cache_error(doing, path, exc):
+    """An OSError of the cache as the collection's error: what failed, where, and what to do about it."""
+    hint = _ERRNO_HINTS.get(exc.errno) or (exc.strerror or str(exc))
+    return ApiAuthError('cannot %s %s: %s' % (doing, path, hint), reason='cache')
+
+
+def _unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _check_private(what, path, info):

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import socket
 import time
 
 try:
@@ -28,6 +30,11 @@ from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiA
 
 USER_AGENT = 'apiauth.vendors (ansible collection)'
 RETRY_STATUSES = (502, 503, 504)
+# 503 says the request was not served; a 502 or 504 from a gateway may come after the appliance acted on it,
+# so those are retried only for requests that are safe to repeat.
+RETRY_STATUSES_ANY_METHOD = (503,)
+SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
+CHUNK = 64 * 1024
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # Backoff before retry n is BACKOFF_BASE * 2**n, capped: 0.5 s, 1 s, 2 s, ... 4 s.
 BACKOFF_BASE = 0.5
@@ -67,13 +74,20 @@ class HttpClient(object):
         except ImportError as exc:
             raise ApiAuthError('the Python library "requests" is required on the host running this task: %s' % exc,
                                reason='dependency')
+        from urllib3.exceptions import ConnectTimeoutError
         self.exceptions = requests.exceptions
+        # urllib3's NewConnectionError and NameResolutionError are ConnectTimeoutErrors: all fail before sending.
+        self._not_connected = (ConnectTimeoutError, socket.gaierror, ConnectionRefusedError)
         self.timeout = settings.timeout
         self.retries = settings.retries
+        self.max_reply_size = settings.get('max_reply_size', 64 * 1024 * 1024)
         self.secrets = list(secrets)
         self._sleep = sleep
+        self._replayable = False
         self.session = requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
+        # No compressed replies: the size cap then counts what is held in memory, and no gzip bomb can inflate.
+        self.session.headers['Accept-Encoding'] = 'identity'
         # Passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE in the environment.
         if not settings.validate_certs:
             self.verify = False
@@ -82,14 +96,31 @@ class HttpClient(object):
         else:
             self.verify = True
 
+    @contextlib.contextmanager
+    def replayable(self):
+        """Requests made inside are safe to repeat after a lost connection whatever their method (a login only issues a token)."""
+        before, self._replayable = self._replayable, True
+        try:
+            yield
+        finally:
+            self._replayable = before
+
     def request(self, method, url, headers=None, params=None, data=None, json=None):
-        """Send one request, retrying connection failures and 502/503/504 a bounded number of times."""
+        """Send one request and read its reply within ``timeout`` seconds, retrying only what cannot repeat a change.
+
+        Connection failures before the request can have reached the server (refused, name resolution, connect
+        timeout) and 503 are retried a bounded number of times. A connection lost after the request went out is
+        retried only for a request safe to repeat (GET, HEAD, a login); any other fails with reason 'maybe_applied'.
+        """
+        safe = method.upper() in SAFE_METHODS or self._replayable
         attempt = 0
         while True:
+            deadline = time.monotonic() + self.timeout
             try:
                 with _quiet_insecure_warning(self.verify is False):
                     resp = self.session.request(method, url, headers=headers, params=params, data=data, json=json,
-                                                timeout=self.timeout, allow_redirects=False, verify=self.verify)
+                                                timeout=(self.timeout, self.timeout), allow_redirects=False,
+                                                verify=self.verify, stream=True)
             except self.exceptions.SSLError as exc:
                 raise self._error('TLS verification failed for %s: %s. Point ca_path at the CA certificate that signed the '
                                   'server certificate, or set validate_certs=false (not recommended)'
@@ -98,24 +129,112 @@ class HttpClient(object):
                 # The server has the request and may be acting on it: resending could repeat a change.
                 raise self._error('no reply from %s within %s seconds' % (host_of(url), self.timeout), url, 'timeout')
             except self.exceptions.ConnectionError as exc:  # includes connect timeouts and dropped connections
-                if attempt < self.retries:
+                before_sending = self._before_sending(exc)
+                if attempt < self.retries and (before_sending or safe):
                     attempt = self._backoff(attempt)
                     continue
+                if not before_sending and not safe:
+                    raise self._maybe_applied(method, url, _reason(exc))
                 raise self._error('cannot reach %s after %d attempts: %s' % (host_of(url), attempt + 1, _reason(exc)),
                                   url, 'unreachable')
             except self.exceptions.RequestException as exc:
                 raise self._error('request to %s failed: %s' % (host_of(url), _reason(exc)), url, 'request')
-            if resp.status_code in RETRY_STATUSES and attempt < self.retries:
+            if resp.status_code in RETRY_STATUSES and attempt < self.retries and (
+                    safe or resp.status_code in RETRY_STATUSES_ANY_METHOD):
+                resp.close()
                 attempt = self._backoff(attempt)
                 continue
             if resp.status_code in REDIRECT_STATUSES:
+                resp.close()
                 # Never followed: the request carries credentials or a token, which must reach only the url given.
                 target = urlsplit(resp.headers.get('Location') or '')
                 raise self._error('%s answered HTTP %s, a redirect to %s, which is not followed so that credentials and '
                                   'tokens go to no other address: set url to the address the API is served at'
                                   % (host_of(url), resp.status_code, '%s://%s' % (target.scheme, target.netloc)
                                      if target.netloc else 'another path'), url, 'redirect')
-            return Reply(resp.status_code, resp.headers, resp.text, method, url)
+            try:
+                body = self._read_body(resp, method, url, deadline)
+            except _LostMidReply as lost:
+                if safe and attempt < self.retries:
+                    attempt = self._backoff(attempt)
+                    continue
+                if safe:
+                    raise self._error('cannot read the reply of %s after %d attempts: %s'
+                                      % (host_of(url), attempt + 1, lost.reason), url, 'unreachable')
+                raise self._maybe_applied(method, url, lost.reason, status=resp.status_code)
+            return Reply(resp.status_code, resp.headers, _decode(body, resp.encoding), method, url)
+
+    def _before_sending(self, exc):
+        """Whether a requests ConnectionError happened before the request could have reached the server."""
+        if isinstance(exc, self.exceptions.ConnectTimeout):
+            return True
+        seen = exc
+        for _dummy in range(10):  # bounded walk down the cause chain
+            if isinstance(seen, self._not_connected):
+                return True
+            inner = getattr(seen, 'reason', None)
+            if not isinstance(inner, BaseException):
+                inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__cause__ or seen.__context__
+            if inner is None or inner is seen:
+                return False
+            seen = inner
+        return False
+
+    def _read_body(self, resp, method, url, deadline):
+        """The reply body as bytes, read within ``deadline`` and at most max_reply_size bytes, never more in memory."""
+        cap = self.max_reply_size
+        length = resp.headers.get('Content-Length')
+        if length and length.strip().isdigit() and int(length) > cap:
+            resp.close()  # closes the connection: nothing of the body is read
+            raise self._too_large(method, url, resp.status_code, 'announces %s bytes' % length.strip())
+        raw = resp.raw
+        read1 = getattr(raw, 'read1', None) or getattr(getattr(raw, '_fp', None), 'read1', None)
+        sock = _socket_of(raw)
+        chunks, size = [], 0
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise socket.timeout()
+                if sock is not None:
+                    # One recv at a time, each bounded by what is left: a trickling server cannot stretch the reply.
+                    sock.settimeout(remaining)
+                chunk = read1(CHUNK) if read1 is not None else raw.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > cap:
+                    raise self._too_large(method, url, resp.status_code, 'went past %d bytes' % cap)
+                chunks.append(chunk)
+        except ApiAuthError:
+            resp.close()
+            raise
+        except Exception as exc:  # pylint: disable=broad-except  # urllib3, http.client and socket errors alike
+            resp.close()
+            if _is_timeout(exc):
+                raise self._error('no complete reply from %s within %s seconds (HTTP %s, %d bytes read)'
+                                  % (host_of(url), self.timeout, resp.status_code, size), url, 'timeout')
+            raise _LostMidReply('the connection was lost while reading the reply (HTTP %s): %s'
+                                % (resp.status_code, _reason(exc) or type(exc).__name__))
+        release = getattr(raw, 'release_conn', None)
+        if release is not None:
+            release()  # read to the end: the connection goes back to the pool for the next request
+        else:
+            resp.close()
+        return b''.join(chunks)
+
+    def _too_large(self, method, url, status, how):
+        message = ('the reply of %s (HTTP %s) %s, more than max_reply_size (%d bytes); it was not read. Raise '
+                   'max_reply_size if such a reply is expected' % (host_of(url), status, how, self.max_reply_size))
+        if method.upper() not in SAFE_METHODS:
+            message += '; the request itself was answered, so it may have been applied'
+        return self._error(message, url, 'too_large')
+
+    def _maybe_applied(self, method, url, why, status=None):
+        detail = ('HTTP %s, ' % status if status else '') + why
+        return self._error('the connection to %s was lost after the request was sent (%s): the change may have been '
+                           'applied. It was not sent again: check the current state on the server (for instance with a GET '
+                           'of the same resource) before repeating it' % (host_of(url), detail), url, 'maybe_applied')
 
     def _backoff(self, attempt):
         self._sleep(min(BACKOFF_BASE * (2 ** attempt), BACKOFF_CAP))
@@ -123,6 +242,38 @@ class HttpClient(object):
 
     def _error(self, message, url, reason):
         return ApiAuthError(redact(message, self.secrets), url=url, reason=reason)
+
+
+class _LostMidReply(Exception):
+    def __init__(self, reason):
+        super(_LostMidReply, self).__init__(reason)
+        self.reason = reason
+
+
+def _socket_of(raw):
+    """The socket under a urllib3 response (None when it cannot be found: then reads use the request's timeout)."""
+    connection = getattr(raw, 'connection', None) or getattr(raw, '_connection', None)
+    sock = getattr(connection, 'sock', None)
+    return sock if hasattr(sock, 'settimeout') else None
+
+
+def _is_timeout(exc):
+    seen = exc
+    for _dummy in range(10):
+        if isinstance(seen, socket.timeout) or type(seen).__name__ in ('ReadTimeoutError', 'TimeoutError', 'ReadTimeout'):
+            return True
+        seen = getattr(seen, '__context__', None) or getattr(seen, '__cause__', None)
+        if seen is None:
+            return False
+    return False
+
+
+def _decode(body, encoding):
+    """Body bytes as text: the charset the headers name, else UTF-8 (what JSON and the SBC's XML use)."""
+    try:
+        return body.decode(encoding or 'utf-8', 'replace')
+    except LookupError:  # a charset Python does not know
+        return body.decode('utf-8', 'replace')
 
 
 class _quiet_insecure_warning(object):

@@ -40,9 +40,22 @@ COMMON_OPTIONS = {
     'refresh_margin': ('int', 120, None),
     'token_lifetime': ('int', None, None),
     'retries': ('int', 3, None),
+    'max_reply_size': ('int', 64 * 1024 * 1024, None),
+    # Oracle SBC: the shape of the re-authentication body (undocumented); auto tries each and remembers (drivers/oracle_sbc.py)
+    'reauth_body': ('str', 'auto', 'ORACLE_SBC_REAUTH_BODY'),
+}
+# Sane bounds, inclusive: a value outside them is a typo or a unit mix-up (milliseconds for seconds) and fails
+# before anything is sent, instead of an OverflowError deep in the socket layer or a token cached until year 58865.
+BOUNDS = {
+    'timeout': (1, 3600, 'seconds'),
+    'refresh_margin': (0, 86400, 'seconds'),
+    'token_lifetime': (1, 366 * 86400, 'seconds (at most a year)'),
+    'retries': (0, 10, 'attempts'),
+    'max_reply_size': (1024, 4 * 1024 * 1024 * 1024, 'bytes'),
 }
 SECRET_OPTIONS = ('password', 'token', 'user_token')
 TOKEN_CACHE_CHOICES = ('file', 'none')
+REAUTH_BODY_CHOICES = ('auto', 'token', 'accessToken', 'raw')
 
 _CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}
 
@@ -68,6 +81,8 @@ def module_argument_spec():
             entry['no_log'] = False  # token_lifetime, token_cache...: settings, not secrets
         if name == 'token_cache':
             entry['choices'] = list(TOKEN_CACHE_CHOICES)
+        if name == 'reauth_body':
+            entry['choices'] = list(REAUTH_BODY_CHOICES)
         spec[name] = entry
     return spec
 
@@ -146,15 +161,23 @@ def resolve_options(vendor, env_names, direct, variables=None, environ=None):
     if values['token_cache'] not in TOKEN_CACHE_CHOICES:
         raise ApiAuthError('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
                            reason='bad_option')
-    for name in ('timeout', 'refresh_margin', 'retries', 'token_lifetime'):
-        if values[name] is not None and values[name] < 0:
-            raise ApiAuthError('option %s must not be negative, got %s' % (name, values[name]), reason='bad_option')
+    if values['reauth_body'] not in REAUTH_BODY_CHOICES:
+        raise ApiAuthError('option reauth_body must be one of %s, got %r' % (', '.join(REAUTH_BODY_CHOICES), values['reauth_body']),
+                           reason='bad_option')
+    for name, (low, high, unit) in BOUNDS.items():
+        if values[name] is not None and not low <= values[name] <= high:
+            raise ApiAuthError('option %s must be between %d and %d %s, got %s' % (name, low, high, unit, values[name]),
+                               reason='bad_option')
+    for name in ('token', 'user_token'):
+        # Sent as header values: a CR or LF would start a new header. Refused, named, never quoted. (Passwords
+        # travel base64-encoded or in a JSON body, where any character is fine.)
+        if values[name] is not None and any(ord(char) < 0x20 or ord(char) == 0x7f for char in values[name]):
+            raise ApiAuthError('option %s contains a control character (CR, LF, tab...); remove it (a trailing newline '
+                               'from a file lookup is a common cause)' % name, vendor=vendor, reason='bad_option')
     if values['token_cache_dir'] is not None and not os.path.isabs(values['token_cache_dir']):
         # Lookups and modules would each resolve it from their own working directory, which under
         # AWX is the synced project checkout: tokens do not belong there.
         raise ApiAuthError('option token_cache_dir must be an absolute path (or start with ~), got %r: a relative '
                            'directory would keep tokens in the directory ansible-playbook runs from (in AWX, the project)'
                            % values['token_cache_dir'], reason='bad_option')
-    if values['timeout'] == 0:
-        raise ApiAuthError('option timeout must be at least 1 second', reason='bad_option')
     return Settings(vendor, values, sources)

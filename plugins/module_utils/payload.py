@@ -20,32 +20,63 @@ class DoctypeRefused(ET.ParseError):
     """An XML document with a DOCTYPE, refused unparsed (a ParseError, so callers that catch those need nothing more)."""
 
 
-class _RootReached(Exception):
-    pass
+class TooDeep(ValueError):
+    """A reply nested deeper than MAX_DEPTH: a ValueError, so callers that catch unparseable JSON catch it too."""
+
+
+# No vendor reply nests anywhere near this deep; past it the recursive readers (json, element_to_data) would raise
+# RecursionError, which is not a message a user can act on.
+MAX_DEPTH = 200
 
 
 def _refuse_dtd(*_args):
     raise DoctypeRefused('XML with a DOCTYPE or entity declarations is not accepted')
 
 
-def _root_reached(*_args):
-    raise _RootReached()
+class _DepthProbe(object):
+    def __init__(self):
+        self.depth = 0
+
+    def start(self, *_args):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeepXml()
+
+    def end(self, *_args):
+        self.depth -= 1
+
+
+class _TooDeepXml(Exception):
+    pass
 
 
 def parse_xml_text(text):
     """An XML document's root element. Documents with a DOCTYPE (and so any entity declaration) raise
-    DoctypeRefused: vendors never send one, and entity expansion is how XML replies attack parsers."""
-    # A DOCTYPE can only come before the root element: expat reads that far first, with handlers that refuse
-    # one, and only then does ElementTree parse the document.
+    DoctypeRefused: vendors never send one, and entity expansion is how XML replies attack parsers. Documents
+    nested deeper than MAX_DEPTH raise ET.ParseError."""
+    # expat reads the document first, iteratively, with handlers that refuse a DOCTYPE and count the depth; only
+    # then does ElementTree build it.
     probe = expat.ParserCreate()
+    depth = _DepthProbe()
     probe.StartDoctypeDeclHandler = _refuse_dtd
     probe.EntityDeclHandler = _refuse_dtd
-    probe.StartElementHandler = _root_reached
+    probe.StartElementHandler = depth.start
+    probe.EndElementHandler = depth.end
     try:
         probe.Parse(text, True)
-    except (_RootReached, expat.ExpatError):
+    except _TooDeepXml:
+        raise ET.ParseError('XML nested deeper than %d levels is not accepted' % MAX_DEPTH)
+    except expat.ExpatError:
         pass  # malformed documents are ElementTree's to report, below
     return ET.fromstring(text)
+
+
+def loads_json(text):
+    """json.loads, with nesting past what the decoder can recurse into reported as a ValueError (TooDeep)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeep('JSON nested too deeply to be read')
 
 
 def snippet(text, secrets=()):
@@ -142,7 +173,7 @@ def reply_messages(reply):
             return []
     if text.startswith('{') or text.startswith('['):
         try:
-            return json_messages(json.loads(text))
+            return json_messages(loads_json(text))
         except ValueError:
             return []
     return []
@@ -167,7 +198,7 @@ def decode_body(reply, root=None):
         return None
     if stripped[0] in '{[':
         try:
-            return json.loads(stripped)
+            return loads_json(stripped)
         except ValueError:
             pass
     root = root if root is not None else xml_root(reply)

@@ -18,9 +18,14 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock
 
 CONTENT_TYPES = {'json': 'application/json', 'xml': 'application/xml', 'form': 'application/x-www-form-urlencoded'}
-OPERATION_DONE = ('success', 'failed', 'failure', 'error', 'aborted')
+# Oracle documents 'success' and 'fail'; the others are what a failed operation might plausibly be called.
+OPERATION_DONE = ('success', 'fail', 'failed', 'failure', 'error', 'aborted')
+# Oracle: "the status of the most recently-issued request that required asynchronous processing", polled when a
+# 202 names no operation link.
+ASYNC_STATUS = 'admin/asyncstatus'
 
 
 def encode_body(body, body_format, headers=None):
@@ -66,6 +71,9 @@ def call(session, method, path, query=None, data=None, headers=None, status_code
          wait_for_operation=False, operation_timeout=300, guard=None, sleep=time.sleep, clock=time.time):
     """One authenticated call through ``session``; raises ApiAuthError (with ``result``) on an unexpected status."""
     reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
+    if guard is not None and recover_lock(session, reply):
+        # A renewal had left the lock with the token it replaced; the lock is ours again, and a 423 applied nothing.
+        reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
     result = describe_reply(reply)
     try:
         if reply.status not in status_code:
@@ -77,24 +85,80 @@ def call(session, method, path, query=None, data=None, headers=None, status_code
         hidden = ('content', 'data') if exc.reason == 'bad_reply' else ('content',)
         exc.result = dict((k, v) for k, v in result.items() if k not in hidden)
         raise
-    if wait_for_operation and reply.status == 202 and result['links']:
-        result['operation'] = wait_operation(session, result['links'][0], operation_timeout, guard, sleep, clock)
+    if wait_for_operation and reply.status == 202:
+        link = result['links'][0] if result['links'] else ASYNC_STATUS
+        action = (query or {}).get('action') if not result['links'] else None
+        result['operation'] = wait_operation(session, link, operation_timeout, guard, sleep, clock, expect=action)
     return result
 
 
-def wait_operation(session, link, timeout, guard=None, sleep=time.sleep, clock=time.time):
-    """Poll an SBC operation link until it is done; bounded by ``timeout`` seconds."""
-    path = urlsplit(link).path or link
+def _port(parts):
+    try:
+        return parts.port or {'https': 443, 'http': 80}.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        return None
+
+
+def operation_path(session, link):
+    """The path to poll for an operation ``link``: a path, or an absolute URL on the host of ``url`` (the poll carries
+    the token, so a link to any other host or scheme is refused)."""
+    parts = urlsplit(link.strip())
+    if parts.scheme or parts.netloc:
+        base = urlsplit(session.driver.base_url())
+        if (parts.scheme.lower(), (parts.hostname or '').lower(), _port(parts)) != \
+                (base.scheme.lower(), (base.hostname or '').lower(), _port(base)):
+            raise ApiAuthError('%s operation link %s://%s is not on %s://%s: not polled, so the token goes to no other address'
+                               % (session.driver.title, parts.scheme, parts.netloc, base.scheme, base.netloc),
+                               vendor=session.driver.name, reason='bad_reply')
+    path = parts.path or ASYNC_STATUS
+    return path + ('?' + parts.query if parts.query else '')
+
+
+def _operation_details(data):
+    """Texts the operation reply carries besides its state (Oracle puts a failure's message in <data>)."""
+    if not isinstance(data, dict):
+        return []
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif value not in (None, '') and len(found) < 5:
+            found.append(str(value))
+    walk(dict((k, v) for k, v in data.items() if k != 'operationState'))
+    return found
+
+
+def wait_operation(session, link, timeout, guard=None, sleep=time.sleep, clock=time.time, expect=None):
+    """Poll an SBC operation ``link`` (or admin/asyncstatus) until it is done; bounded by ``timeout`` seconds.
+
+    ``expect`` is the action started (save, verify, activate) when polling admin/asyncstatus, which reports whichever
+    asynchronous request was issued last, by anyone: a different one means ours can no longer be followed."""
+    path = operation_path(session, link)
     deadline = clock() + timeout
     delay = 0.25
     while True:
-        state = call(session, 'GET', path, guard=guard)['data']
-        state = state.get('operationState', state) if isinstance(state, dict) else {}
-        status = str(state.get('status', '')).lower() if isinstance(state, dict) else ''
+        polled = call(session, 'GET', path, guard=guard)
+        data = polled['data']
+        state = data.get('operationState', data) if isinstance(data, dict) else {}
+        state = state if isinstance(state, dict) else {}
+        status = str(state.get('status', '')).lower()
+        operation = str(state.get('operation', '') or '')
+        if expect and operation and operation.lower() != str(expect).lower():
+            raise ApiAuthError('%s %s reports a %r operation, not the %r just started: another client started one since, so '
+                               'the outcome of %r cannot be followed here; check it on the appliance'
+                               % (session.driver.title, path, operation, expect, expect),
+                               vendor=session.driver.name, reason='operation_unknown')
         if status == 'success':
             return state
         if status in OPERATION_DONE:
-            raise ApiAuthError('%s operation %s ended with status %r' % (session.driver.title, path, status),
+            details = _operation_details(data) + polled['messages']
+            said = ': ' + '; '.join(details) if details else ''
+            raise ApiAuthError('%s operation %s ended with status %r%s' % (session.driver.title, operation or path, status, said),
                                vendor=session.driver.name, reason='operation_failed')
         if clock() >= deadline:
             raise ApiAuthError('%s operation %s still %r after %s seconds' % (session.driver.title, path, status or 'unknown', timeout),

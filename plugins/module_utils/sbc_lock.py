@@ -5,8 +5,16 @@
 
 The SBC has no "who holds the lock" call, so whether *we* hold it is recorded on the cached
 token (``data['locked']``): the lock belongs to that token and moves with it on renewal.
-A run killed mid-change leaves that record behind, and the next run of the same principal
-finds it, renews the token if needed and carries on, instead of waiting ten minutes.
+Every run of the same principal on this host shares that token, so the record also names the
+run that holds the lock (``data['lock_run']``, see run_identity): another live run is treated
+like another user, and a run that is gone (killed, crashed) leaves the lock to the next run,
+which takes it over at once with the cached token instead of waiting ten minutes.
+
+Changes of the lock state are committed under the cache lock with a new random generation
+(``data['lock_gen']``): the run whose commit finds the generation it read before sending
+``configuration/lock`` owns the lock; one that finds it changed looks again (both may have sent
+the lock call with the shared token, which the SBC answers 204 twice).
+The rules for users are in docs/sbc_lock_ownership.md.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,13 +22,40 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
+import uuid
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock, release_with_replaced
+from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import (
+    ALIVE, GONE, describe_run, run_state, same_run)
+
+
+# Lock states of the cached record as seen by one run.
+FREE, SELF, OTHER, ABANDONED = 'free', 'self', 'other', 'abandoned'
 
 
 def _holds_lock(record, now):
     return bool(record is not None and record.data.get('locked') and record.alive(now))
+
+
+def lock_state(record, run, now):
+    """(FREE|SELF|OTHER|ABANDONED, holder run) of the lock recorded in ``record``, for ``run``.
+
+    OTHER is a run that is alive or cannot be checked from here; ABANDONED a run that is gone (or a
+    record from before runs were recorded). ``run`` None (a module called without its action plugin)
+    counts a lock without a recorded run as its own.
+    """
+    if not _holds_lock(record, now):
+        return FREE, None
+    holder = record.data.get('lock_run')
+    if run is None and holder is None:
+        return SELF, None
+    if run is not None and same_run(holder, run):
+        return SELF, holder
+    if holder is None or run_state(holder) == GONE:
+        return ABANDONED, holder
+    return OTHER, holder
 
 
 def _result(session, locked, owner, changed, **extra):
@@ -36,6 +71,7 @@ def _result(session, locked, owner, changed, **extra):
 _LOST_HOW = {
     'expired': 'the token that held it expired, and the SBC freed the lock for anyone to take',
     'rejected': 'the token that held it was rejected by the SBC (revoked, replaced or expired early)',
+    'handover': 'a renewal had left it with the replaced token, and another user or session took it before it could be moved',
 }
 
 
@@ -44,27 +80,108 @@ def _lost_how(lost):
     return _LOST_HOW.get(lost, _LOST_HOW['rejected'])
 
 
+def _other_run(session, holder):
+    """'another run of admin on this controller, pid N since T', or a hint when it cannot be checked from here."""
+    words = 'another ' + describe_run(holder, session.driver.principal())
+    if run_state(holder) != ALIVE:
+        words += ' (whether it still runs cannot be checked from this host)'
+    return words
+
+
 def lock_guard(record):
     """A VendorSession.request guard: refuse to send with a token that does not hold the lock."""
     if not record.data.get('locked'):
         lost = record.data.get('lock_lost')
+        forced = record.data.get('lock_forced_by')
+        why = ''
+        if lost:
+            why = ' (it was lost: %s; others may have changed the configuration since)' % _lost_how(lost)
+        elif forced:
+            why = ' (the %s released it with force=true)' % describe_run(forced)
         raise ApiAuthError('Oracle SBC: this session does not hold the configuration lock%s; not sending the change. '
-                           'Take the lock with apiauth.vendors.sbc_config_lock first'
-                           % (' (it was lost: %s; others may have changed the configuration since)' % _lost_how(lost) if lost else ''),
+                           'Take the lock with apiauth.vendors.sbc_config_lock first' % why,
                            vendor='oracle_sbc', reason='lock_lost' if lost else 'lock_not_held')
 
 
-def acquire(session, wait_timeout=0, poll_interval=5, check_mode=False, sleep=time.sleep, clock=time.time):
-    """Hold the lock (state=present); idempotent for the principal whose cached token holds it."""
-    held_before = _holds_lock(session.cached(), clock())
+def run_lock_guard(run, principal=None):
+    """A guard for ``run``: the lock must be held (lock_guard) and held by this run, not another run sharing the token."""
+
+    def guard(record):
+        lock_guard(record)
+        holder = record.data.get('lock_run')
+        if run is not None and holder is not None and not same_run(holder, run):
+            raise ApiAuthError('Oracle SBC: the configuration lock is held by another %s, not by this run; not sending the '
+                               'change. Take the lock with apiauth.vendors.sbc_config_lock in this run first'
+                               % describe_run(holder, principal), vendor='oracle_sbc', reason='lock_held_by_run')
+    return guard
+
+
+def _commit(session, seen, now, **data):
+    """Write lock state ``data`` unless another run changed the lock state since ``seen`` (the record read before
+    sending): the data it replaced, else None. A token replaced by a fresh login starts without a generation."""
+    if session.key is None:  # a ready token: no cache, nothing shared
+        return {}
+    gen = seen.data.get('lock_gen') if seen is not None else None
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        if record is None or not record.alive(now):
+            return None
+        current = record.data.get('lock_gen')
+        if current != gen and not (current is None and (seen is None or record.token != seen.token)):
+            return None
+        before = dict(record.data)
+        record.data.update(data, lock_gen=uuid.uuid4().hex)
+        slot.write(record)
+        return before
+
+
+def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False, sleep=time.sleep, clock=time.time):
+    """Hold the lock for ``run`` (state=present); idempotent for the run that holds it.
+
+    Another live run of this principal is waited for like another user; the lock of a run that is
+    gone is taken over at once with the cached token.
+    """
     warnings = []
-    if check_mode:
-        return _result(session, True, 'self', not held_before, waited=0, warnings=warnings)
     started = clock()
-    while True:
+    for _round in range(10000):  # every round sends a request or sleeps; the bound only guards against a bug
+        record = session.cached()
+        now = clock()
+        state, holder = lock_state(record, run, now)
+        waited = now - started
+        if state == SELF and check_mode:
+            return _result(session, True, 'self', False, waited=0, warnings=warnings)
+        if state == OTHER:
+            if check_mode:
+                warnings.append('the configuration lock is held by %s; this run would wait for it' % _other_run(session, holder))
+                return _result(session, False, 'other_run', False, waited=0, warnings=warnings)
+            if waited < wait_timeout:
+                sleep(max(0.05, min(poll_interval, wait_timeout - waited)))
+                continue
+            raise ApiAuthError('Oracle SBC configuration lock: held by %s; gave up after waiting %d of wait_timeout=%s seconds'
+                               % (_other_run(session, holder), int(waited), wait_timeout),
+                               vendor='oracle_sbc', reason='lock_held_by_run')
+        if check_mode:
+            return _result(session, True, 'self', True, waited=0, warnings=warnings)
         reply = session.request('POST', 'configuration/lock')
-        if reply.status == 204:
-            break
+        if reply.status == 204 or recover_lock(session, reply):
+            # Confirmed (this run held it: the SBC answers 204 to the token holding the lock) or taken.
+            # Always named again: a token replaced by a fresh login on the way carries no lock state.
+            since = holder.get('since') if state == SELF and isinstance(holder, dict) else None
+            before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_forced_by=None,
+                             lock_run=dict(run, since=since or clock()) if run else None)
+            if before is None:
+                continue  # another run changed the lock state meanwhile: look again
+            lost = before.get('lock_lost')
+            if state == ABANDONED and holder is not None:
+                warnings.append('took over the configuration lock from the %s, which is no longer running: its change may be '
+                                'incomplete, check the configuration before saving or activating it'
+                                % describe_run(holder, session.driver.principal()))
+            if lost:
+                warnings.append('the configuration lock held by an earlier token of this user was lost (%s); '
+                                'it has been taken again, but changes made by others meanwhile may exist'
+                                % _lost_how(lost))
+            changed = state != SELF or bool(lost) or not before.get('locked')
+            return _result(session, True, 'self', changed, waited=round(clock() - started, 1), warnings=warnings)
         waited = clock() - started
         if reply.status == 423 and waited < wait_timeout:
             sleep(max(0.05, min(poll_interval, wait_timeout - waited)))
@@ -77,33 +194,42 @@ def acquire(session, wait_timeout=0, poll_interval=5, check_mode=False, sleep=ti
                 % (int(waited), wait_timeout)
             reason = 'lock_held'
         session.driver.fail(reply, 'configuration lock', hint, reason)
-    record = session.cached()
-    lost = record.data.get('lock_lost') if record is not None else None
-    if lost:
-        warnings.append('the configuration lock held by an earlier token of this user was lost (%s); '
-                        'it has been taken again, but changes made by others meanwhile may exist'
-                        % _lost_how(lost))
-        held_before = False
-    session.update_state(locked=True, lock_lost=False)
-    return _result(session, True, 'self', not held_before, waited=round(clock() - started, 1), warnings=warnings)
+    raise ApiAuthError('Oracle SBC configuration lock: its recorded state kept changing; try again', vendor='oracle_sbc',
+                       reason='lock_held_by_run')  # pragma: no cover - see the loop's bound
 
 
-def release(session, check_mode=False, clock=time.time):
-    """Give the lock back (state=absent); "User does not have the lock" is success without change."""
+def release(session, run=None, force=False, check_mode=False, clock=time.time):
+    """Give the lock back (state=absent) if ``run`` holds it, or its run is gone, or ``force``.
+
+    "User does not have the lock" is success without change.
+    """
     record = session.cached()
-    if record is None or not record.alive(clock()):
+    now = clock()
+    if record is None or not record.alive(now):
         # The SBC frees a lock when its token expires: with no live token of ours there is nothing we could hold.
         return _result(session, False, 'unknown', False, warnings=[])
+    state, holder = lock_state(record, run, now)
+    warnings = []
+    if state == OTHER and not force:
+        return _result(session, False, 'other_run', False, warnings=[
+            'not released: the configuration lock is held by %s, not by this run; set force=true to release it anyway'
+            % _other_run(session, holder)])
+    if state == OTHER:
+        warnings.append('force=true: released the configuration lock held by %s' % _other_run(session, holder))
+    elif state == ABANDONED and holder is not None:
+        warnings.append('released the configuration lock left by the %s, which is no longer running'
+                        % describe_run(holder, session.driver.principal()))
     if check_mode:
-        return _result(session, False, 'none', _holds_lock(record, clock()), warnings=[])
+        return _result(session, False, 'none', state != FREE, warnings=warnings)
+    freed = dict(locked=False, lock_run=None, lock_forced_by=dict(run) if state == OTHER and run else None)
     try:
         reply = session.request('POST', 'configuration/unlock')
         words = ' '.join(reply_messages(reply)).lower()
-        if reply.status == 204:
-            session.update_state(locked=False, lock_lost=False)
-            return _result(session, False, 'none', True, warnings=[])
+        if reply.status == 204 or (reply.status == 423 and release_with_replaced(session)):
+            _force_commit(session, lock_lost=False, **freed)
+            return _result(session, False, 'none', True, warnings=warnings)
         if reply.status == 423:
-            session.update_state(locked=False)
+            _force_commit(session, **freed)
             if 'another user' in words:
                 return _result(session, False, 'other', False, warnings=[
                     'this session does not hold the configuration lock: another user or session holds it (%s)'
@@ -121,3 +247,14 @@ def release(session, check_mode=False, clock=time.time):
                            'with state=absent again, or the SBC frees it when the token expires' % exc.message,
                            status=exc.status, vendor=exc.vendor, url=exc.url, reason=exc.reason)
     raise ApiAuthError('unreachable')  # pragma: no cover - fail() always raises
+
+
+def _force_commit(session, **data):
+    """Record a release whatever the generation: the SBC has answered, the record must follow it."""
+    if session.key is None:
+        return
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        if record is not None:
+            record.data.update(data, lock_gen=uuid.uuid4().hex)
+            slot.write(record)

@@ -13,15 +13,28 @@ author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Hold or release the Oracle SBC configuration lock across tasks
 version_added: 1.0.0
 description:
-  - O(state=present) takes the Oracle SBC configuration lock (C(POST /rest/{version}/configuration/lock)) and keeps the
-    token that holds it in the token cache. Later tasks that go through the collection (this module,
-    M(apiauth.vendors.vendor_request), P(apiauth.vendors.vendor_token#lookup)) re-authenticate with that token before it
-    expires, which hands the lock over to the new token, so a play can hold the lock far longer than the ten-minute token lifetime.
+  - O(state=present) takes the Oracle SBC configuration lock (C(POST /rest/{version}/configuration/lock)) for this run
+    of C(ansible-playbook) and keeps the token that holds it in the token cache. Later tasks that go through the
+    collection (this module, M(apiauth.vendors.vendor_request), P(apiauth.vendors.vendor_token#lookup)) re-authenticate
+    with that token before it expires, which hands the lock over to the new token; between tasks a small keeper process
+    does the same, so a play can hold the lock far longer than the ten-minute token lifetime, even across a long
+    C(pause) or tasks that make no SBC call.
   - O(state=absent) gives the lock back (C(configuration/unlock)).
-  - Idempotent. If this principal's cached token already holds the lock, O(state=present) confirms it and reports no change;
-    this is also how a run that was killed mid-change gets its lock back without waiting for the old token to expire.
+  - B(A run owns the lock.) A run is one C(ansible-playbook) process; an AWX job is one. Every run of the same user on
+    the same controller shares the cached token, and the lock record names the run holding it. O(state=present) while
+    another run that is still running holds the lock behaves as if another user held it. It waits up to
+    O(wait_timeout), then fails naming the holder (C(held by another run of admin on this controller, pid N since T)).
+  - When the run holding the lock is gone (killed, crashed, an AWX job cancelled), the lock stays with the cached token
+    until it expires, and the next run of the same user takes it over at once with that token (a warning says so, as
+    the earlier change may be incomplete), without a new login and without waiting for the token to expire.
+  - O(state=absent) from a run that does not hold the lock leaves it held and warns, unless O(force=true). The lock of
+    a run that is gone is released.
+  - The keeper exits when the lock is released, when its run is gone, or O(max_hold) seconds after the run took the
+    lock; it never logs in anew and never releases the lock. It is started only when this module runs on the
+    controller (C(delegate_to=localhost)), where it can see the run.
+  - Idempotent. If this run already holds the lock, O(state=present) confirms it and reports no change.
     "User does not have the lock" on release is not an error; a lock held by another user is reported as a warning.
-  - The token is never returned.
+  - The token is never returned. The rules in full are in the collection's C(docs/sbc_lock_ownership.md).
 options:
   state:
     description:
@@ -39,6 +52,23 @@ options:
       - Seconds between attempts while waiting.
     type: int
     default: 5
+  force:
+    description:
+      - With O(state=absent), release the lock even when another run of the same user, still running, holds it.
+        That run's next change made with O(apiauth.vendors.vendor_request#module:require_lock=true) is then refused.
+    type: bool
+    default: false
+  max_hold:
+    description:
+      - Seconds after this run took the lock during which the keeper renews its token between tasks. After that
+        only the run's own SBC calls keep the token (and with it the lock) alive. V(0) starts no keeper.
+    type: int
+    default: 14400
+  _run:
+    description:
+      - Internal, set by the action plugin of this module to the identity of the C(ansible-playbook) run (host, process
+        id and start time). A value given in a task is replaced. Do not set it.
+    type: dict
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
@@ -95,17 +125,24 @@ EXAMPLES = r'''
       apiauth.vendors.sbc_config_lock:
         state: absent
       delegate_to: localhost
+
+- name: Free a lock that another, still running, run of the same user holds (it is refused its next change)
+  apiauth.vendors.sbc_config_lock:
+    state: absent
+    force: true
+  delegate_to: localhost
 '''
 
 RETURN = r'''
 locked:
-  description: Whether this principal holds the lock after the task.
+  description: Whether this run holds the lock after the task.
   returned: success
   type: bool
   sample: true
 lock_owner:
   description:
-    - V(self) when this principal holds the lock, V(other) when another user or session holds it (seen on release),
+    - V(self) when this run holds the lock, V(other_run) when another run of the same user holds it,
+      V(other) when another user or session holds it (seen on release),
       V(none) when it was released, V(unknown) when this principal had no live token and so could not hold it.
   returned: success
   type: str
@@ -135,10 +172,21 @@ logged_in:
   returned: success
   type: bool
   sample: true
+keeper_pid:
+  description:
+    - Process id of the keeper that renews the token between tasks while this run holds the lock; null when none runs
+      (check mode, or the module does not run on the controller).
+  returned: when O(state=present) and the lock is held
+  type: int
+  sample: 12345
 '''
 
+import time
+
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.lock_keeper import ensure_keeper
 from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import ALIVE, run_state
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire, release
 
 
@@ -148,25 +196,48 @@ def main():
             state=dict(type='str', default='present', choices=['present', 'absent']),
             wait_timeout=dict(type='int', default=0),
             poll_interval=dict(type='int', default=5),
+            force=dict(type='bool', default=False),
+            max_hold=dict(type='int', default=14400),
+            _run=dict(type='dict'),
         ),
         supports_check_mode=True,
     )
-    if module.params['token_cache'] == 'none':
+    params = module.params
+    if params['token_cache'] == 'none':
         module.fail_json(msg='sbc_config_lock needs token_cache=file: the lock belongs to a token, and a token that is not '
                              'kept would leave the lock orphaned on the SBC until it expires')
-    if module.params['wait_timeout'] < 0 or module.params['poll_interval'] < 1:
-        module.fail_json(msg='wait_timeout must be >= 0 and poll_interval >= 1')
+    if params['wait_timeout'] < 0 or params['poll_interval'] < 1 or params['max_hold'] < 0:
+        module.fail_json(msg='wait_timeout and max_hold must be >= 0 and poll_interval >= 1')
+    run = params['_run'] or None
     session = open_session(module, 'oracle_sbc')
     try:
-        if module.params['state'] == 'present':
-            result = acquire(session, module.params['wait_timeout'], module.params['poll_interval'], module.check_mode)
+        if params['state'] == 'present':
+            result = acquire(session, run, params['wait_timeout'], params['poll_interval'], module.check_mode)
+            if result['locked'] and not module.check_mode:
+                result['keeper_pid'] = _keeper(module, session, run)
         else:
-            result = release(session, module.check_mode)
+            result = release(session, run, params['force'], module.check_mode)
     except ApiAuthError as exc:
         fail(module, exc)
     for warning in result.pop('warnings', []):
         module.warn(warning)
     module.exit_json(**result)
+
+
+def _keeper(module, session, run):
+    """The keeper's pid, started if none runs; None where it could not watch the run (not on the controller)."""
+    if module.params['max_hold'] == 0:
+        return None
+    if run is None or run_state(run) != ALIVE:
+        module.warn('no keeper renews the lock token between tasks: %s, so the lock lasts only as long as the tasks that '
+                    'use it keep renewing its token'
+                    % ('this task runs without the module\'s action plugin, which names the run' if run is None else
+                       'this task does not run on the controller that runs the play (use delegate_to: localhost)'))
+        return None
+    record = session.cached()
+    since = (record.data.get('lock_run') or {}).get('since') if record is not None else None
+    pid, _started = ensure_keeper(session, run, (since or time.time()) + module.params['max_hold'])
+    return pid
 
 
 if __name__ == '__main__':

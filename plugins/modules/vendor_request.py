@@ -98,8 +98,16 @@ options:
         cache by M(apiauth.vendors.sbc_config_lock). The check is made before the call and again before the retry after a
         401. If the token had to be replaced by a fresh login, the lock went with the old token and the call is not sent.
       - Use it for changes made under the lock, so a play never goes on writing once the lock is lost.
+      - The lock must be held by this run of C(ansible-playbook). Another run of the same user on the same controller
+        shares the cached token, and the call is not sent while that run holds the lock.
     type: bool
     default: false
+  _run:
+    description:
+      - Internal, set by the action plugin of this module to the identity of the C(ansible-playbook) run, which
+        O(require_lock) compares with the run holding the SBC configuration lock. A value given in a task is
+        replaced. Do not set it.
+    type: dict
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
@@ -223,7 +231,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry i
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
 from ansible_collections.apiauth.vendors.plugins.module_utils.request import call, encode_body
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import run_lock_guard
 
 READS = ('GET',)
 
@@ -243,6 +251,7 @@ def main():
             wait_for_operation=dict(type='bool', default=False),
             operation_timeout=dict(type='int', default=300),
             require_lock=dict(type='bool', default=False),
+            _run=dict(type='dict'),
         ),
         supports_check_mode=True,
     )
@@ -257,10 +266,17 @@ def main():
         result = call(session, params['method'], params['path'], query=params['query'], data=data, headers=headers,
                       status_code=params['status_code'], wait_for_operation=params['wait_for_operation'],
                       operation_timeout=params['operation_timeout'],
-                      guard=lock_guard if params['require_lock'] and params['vendor'] == 'oracle_sbc' else None)
+                      guard=_guard(params, session))
     except ApiAuthError as exc:
         fail(module, exc, **getattr(exc, 'result', {}))
     module.exit_json(changed=changes, **result)
+
+
+def _guard(params, session):
+    """require_lock: the SBC lock must be held, and by this run (the ``_run`` the action plugin passed)."""
+    if not params['require_lock'] or params['vendor'] != 'oracle_sbc':
+        return None
+    return run_lock_guard(params['_run'] or None, session.driver.principal())
 
 
 if __name__ == '__main__':

@@ -88,6 +88,39 @@ class PlaybookRunner(object):
         return subprocess.Popen(args, env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
 
+    def start(self, playbook, name, extra_vars=None, forks=5):
+        """Start ``playbook`` in the background as run ``name`` (own result, vars and log files, own process group).
+
+        Returns a Popen with ``result_file`` and ``log_file`` attributes; finish it with :meth:`finish`.
+        """
+        result_file = os.path.join(self.workdir, 'result-%s.json' % name)
+        vars_file = os.path.join(self.workdir, 'extra-vars-%s.json' % name)
+        log_file = os.path.join(self.workdir, 'output-%s.log' % name)
+        for path in (result_file, log_file):
+            if os.path.exists(path):
+                os.unlink(path)
+        with open(vars_file, 'w') as handle:
+            json.dump(dict(extra_vars or {}, result_file=result_file, sim_url=self.sim.url), handle)
+        args = [ansible_playbook(), '-i', self.inventory, os.path.join(PLAYBOOKS, playbook), '--forks', str(forks),
+                '-e', '@' + vars_file]
+        with open(log_file, 'w') as log:
+            proc = subprocess.Popen(args, env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        proc.result_file, proc.log_file = result_file, log_file
+        return proc
+
+    @staticmethod
+    def finish(proc, timeout=PLAYBOOK_TIMEOUT):
+        """Wait for a run from :meth:`start`; returns (returncode, output, result)."""
+        returncode = proc.wait(timeout)
+        with open(proc.log_file) as handle:
+            output = handle.read()
+        result = None
+        if os.path.exists(proc.result_file):
+            with open(proc.result_file) as handle:
+                result = json.load(handle)
+        return returncode, output, result
+
     def run(self, playbook, extra_vars=None, verbosity=0, forks=5, env=None, limit=None, check=False, timeout=PLAYBOOK_TIMEOUT):
         """Run ``playbook``; returns (CompletedProcess, facts written by the play to ``result_file``)."""
         result_file = os.path.join(self.workdir, 'result-%s.json' % os.path.basename(playbook).split('.')[0])

@@ -19,7 +19,7 @@ WRONG_PASSWORD = 'not-the-sbc-password-42'  # what a mistyped credential looks l
 
 def realm(name):
     return {'path': 'configuration/configElements',
-            'body': {'configElement': {'elementType': 'realm-config', 'attribute': [{'name': 'name', 'value': name}]}}}
+            'body': {'configElement': {'elementType': 'realm-config', 'attribute': [{'name': 'identifier', 'value': name}]}}}
 
 
 # (playbook, extra vars): every plugin, the role, renewal, forks, a module_defaults password and a failed login.

@@ -5,7 +5,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from playbook_runner import explain
+import json
+import os
+import subprocess
+
+from playbook_runner import ansible_playbook, explain
 
 WRONG_PASSWORD = 'Wr0ng-But-Secret-Passw0rd'
 
@@ -111,3 +115,33 @@ def test_no_token_in_any_url(simulator, runner):
     assert proc.returncode == 0, explain(proc)
     for entry in simulator.journal_entries():
         assert 'token=' not in (entry['query'] or ''), entry
+
+
+def test_options_come_from_keyword_variable_environment_ansible_cfg_in_that_order(simulator, runner, tmp_path):
+    config = tmp_path / 'ansible.cfg'
+    config.write_text(u'[apiauth_vendors]\napi_version = v7.1\n')
+    env = {'ANSIBLE_CONFIG': str(config), 'BIGFIX_INVENTORY_TOKEN': 'env-token',
+           'ORACLE_SBC_URL': 'https://127.0.0.1:9'}  # unreachable: the play's oracle_sbc_url must win over it
+    proc, found = runner.run('lookup_option_sources.yml', env=env)
+    assert proc.returncode == 0, explain(proc)
+    assert "'v7.1'" in found['from_ini'] and 'HTTP 404' in found['from_ini'], found['from_ini']
+    assert "'v7.2'" in found['from_var'] and "'v7.3'" in found['from_keyword']
+    assert (found['token_env'], found['token_var'], found['token_keyword']) == ('env-token', 'variable-token', 'keyword-token')
+    assert int(found['sbc_expires']) > 0 and int(found['bigid_expires']) > 0
+    assert [e['kind'] for e in simulator.journal_entries(vendor='bigid')] == ['exchange']
+
+
+def test_ansible_doc_and_ansible_config_list_every_source(runner):
+    doc = subprocess.run([os.path.join(os.path.dirname(ansible_playbook()), 'ansible-doc'), '-t', 'lookup', '--json',
+                          'apiauth.vendors.vendor_token'], env=runner.env, stdout=subprocess.PIPE, universal_newlines=True,
+                         timeout=120, check=True)
+    options = json.loads(doc.stdout)['apiauth.vendors.vendor_token']['doc']['options']
+    assert [e['name'] for e in options['url']['env']] == ['ORACLE_SBC_URL', 'BIGFIX_INVENTORY_URL', 'BIGID_URL']
+    assert [e['name'] for e in options['user_token']['vars']] == ['bigid_user_token']
+    assert options['timeout']['ini'] == [{'section': 'apiauth_vendors', 'key': 'timeout'}]
+    config = subprocess.run([os.path.join(os.path.dirname(ansible_playbook()), 'ansible-config'), 'list', '-t', 'lookup',
+                             '--format', 'json', 'apiauth.vendors.vendor_token'], env=runner.env, stdout=subprocess.PIPE,
+                            universal_newlines=True, timeout=120, check=True)
+    listed = list(json.loads(config.stdout)['PLUGINS']['lookup'].values())[0]
+    assert [e['name'] for e in listed['password']['env']] == ['ORACLE_SBC_PASSWORD', 'BIGFIX_INVENTORY_PASSWORD', 'BIGID_PASSWORD']
+    assert listed['validate_certs']['env'] == [{'name': 'APIAUTH_VALIDATE_CERTS'}]

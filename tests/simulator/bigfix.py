@@ -20,8 +20,17 @@ _API_REPLIES = {
     "/api/sam/v2/computers": {
         "total": 2,
         "rows": [
-            {"id": 1, "computer_name": "app-server-01", "os": "Linux Red Hat Enterprise Linux 9", "ip_address": "10.0.0.11"},
-            {"id": 2, "computer_name": "db-server-01", "os": "Windows Server 2022", "ip_address": "10.0.0.12"},
+            {"id": 1, "name": "app-server-01", "computer_name": "app-server-01", "os": "Linux Red Hat Enterprise Linux 9",
+             "ip_address": "10.0.0.11"},
+            {"id": 2, "name": "db-server-01", "computer_name": "db-server-01", "os": "Windows Server 2022",
+             "ip_address": "10.0.0.12"},
+        ],
+    },
+    "/api/sam/v2/software_instances": {
+        "total": 2,
+        "rows": [
+            {"id": 101, "name": "PostgreSQL 15", "computer_id": 2, "publisher_name": "PostgreSQL Global Development Group"},
+            {"id": 102, "name": "OpenSSL 3.0", "computer_id": 1, "publisher_name": "OpenSSL Project"},
         ],
     },
 }
@@ -110,6 +119,9 @@ class BigFixApi(VendorApi):
                 return self.error(500, "Missing or invalid parameter: %s" % name)
         record = self.state.settings.users[VENDOR].get(body["user"])
         if record is None or not hmac.compare_digest(record["password"].encode("utf-8"), body["password"].encode("utf-8")):
+            if self.state.settings.bigfix_bad_login_status == 500:
+                # the 9.x documents: every refused get_token is 500 "Bad Request"
+                return self.error(500, "Invalid user name or password")
             return _reply(401, {"error": "Unauthorized", "message": "Invalid user name or password"})
         token = record.get("token") or bigfix_api_token(body["user"])
         entry["user"] = body["user"]

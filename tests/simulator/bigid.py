@@ -24,6 +24,12 @@ DS_CONNECTIONS = [
 ]
 
 
+# What the vendor's sandbox answers, with HTTP 200, when bigid_refusal is "ok" (SPEC section 1)
+BAD_USER_TOKEN = "Failed to authenticate token."
+BAD_LOGIN = "Authentication failed. Username / Password incorrect."
+DEAD_TOKEN = "Authentication failed."
+
+
 def _fail(status, message):
     return json_response(status, {"success": False, "message": message})
 
@@ -38,6 +44,18 @@ class BigIdApi(VendorApi):
     def error(status, message):
         """A BigID-style JSON error reply."""
         return _fail(status, message)
+
+    def _reply(self, status, payload):
+        """A JSON reply labelled as bigid_content_type says (the sandbox sometimes sends JSON as text/html)."""
+        response = json_response(status, payload)
+        response.content_type = self.state.settings.bigid_content_type
+        return response
+
+    def _refuse(self, message, vendor_message):
+        """An authentication refusal: 401 with our message, or (bigid_refusal "ok") HTTP 200 with the vendor's."""
+        if self.state.settings.bigid_refusal == "ok":
+            return self._reply(200, {"success": False, "message": vendor_message})
+        return self._reply(401, {"success": False, "message": message})
 
     def _user_tokens(self):
         """{user token: user name}."""
@@ -79,11 +97,14 @@ class BigIdApi(VendorApi):
             return self._session(request, entry)
         return self._connections(request, entry)
 
-    def _mint(self, user, kind):
-        """Issue a JWT and remember it; the server-side expiry applies even when the JWT carries no exp."""
+    def _mint(self, user):
+        """Issue a JWT and remember it; the server-side expiry applies even when the JWT carries no exp.
+
+        The claims are those seen in the vendor's tokens (user_name, type access-token, iat, exp), plus a random
+        jti so that two tokens minted in one second differ."""
         settings = self.state.settings
         now = time.time()
-        claims = {"sub": user, "iat": int(now), "jti": secrets.token_hex(8), "type": kind}
+        claims = {"user_name": user, "type": "access-token", "iat": int(now), "jti": secrets.token_hex(8)}
         if settings.bigid_jwt_exp:
             # floor: the claimed expiry is never later than the real one
             claims["exp"] = int(math.floor(now + settings.bigid_token_lifetime))
@@ -100,11 +121,11 @@ class BigIdApi(VendorApi):
             return _fail(401, "Send the bare user token in Authorization, without a 'Bearer' prefix")
         user = self._user_tokens().get(values[0])
         if user is None:
-            return _fail(401, "Invalid or expired user token")
-        token = self._mint(user, "system")
+            return self._refuse("Invalid or expired user token", BAD_USER_TOKEN)
+        token = self._mint(user)
         entry["user"] = user
         entry["new_token_fp"] = token.fp
-        return json_response(200, {"success": True, "systemToken": token.value})
+        return self._reply(200, {"success": True, "systemToken": token.value})
 
     def _session(self, request, entry):
         if request.media_type != "application/json":
@@ -117,11 +138,11 @@ class BigIdApi(VendorApi):
             return _fail(400, "username and password are required")
         record = self.state.settings.users[VENDOR].get(body["username"])
         if record is None or not hmac.compare_digest(record["password"].encode("utf-8"), body["password"].encode("utf-8")):
-            return _fail(401, "Invalid username or password")
-        token = self._mint(body["username"], "session")
+            return self._refuse("Invalid username or password", BAD_LOGIN)
+        token = self._mint(body["username"])
         entry["user"] = body["username"]
         entry["new_token_fp"] = token.fp
-        return json_response(200, {"success": True, "auth_token": token.value, "username": body["username"]})
+        return self._reply(200, {"success": True, "auth_token": token.value, "username": body["username"]})
 
     def _connections(self, request, entry):
         values = request.header_values("Authorization")
@@ -131,12 +152,12 @@ class BigIdApi(VendorApi):
             return _fail(401, "Send the bare system token in Authorization, without a 'Bearer' prefix")
         token = self.state.lookup(VENDOR, values[0])
         if token is None:
-            return _fail(401, "Invalid token")
+            return self._refuse("Invalid token", DEAD_TOKEN)
         try:
             jwt.decode(token.value, self.state.jwt_secret)
         except ValueError:
-            return _fail(401, "Invalid token")
+            return self._refuse("Invalid token", DEAD_TOKEN)
         if not token.live():
-            return _fail(401, "Token expired")
+            return self._refuse("Token expired", DEAD_TOKEN)
         entry["user"] = token.user
-        return json_response(200, {"status": "success", "statusCode": 200, "data": {"ds_connections": DS_CONNECTIONS}})
+        return self._reply(200, {"status": "success", "statusCode": 200, "data": {"ds_connections": DS_CONNECTIONS}})

@@ -1,6 +1,11 @@
-"""Fault injection rules: 5xx bursts, dropped connections, slow replies and malformed bodies."""
+"""Fault injection rules: 5xx bursts, dropped connections, slow replies and malformed bodies.
 
-ACTIONS = ("status", "drop", "slow", "malformed")
+"drop" closes the connection without acting on the request; "apply_drop" acts on it (the change is made, the
+journal entry records the status it would have had as "applied") and then closes the connection without a reply:
+what a client sees when an appliance, or the network, fails after the change.
+"""
+
+ACTIONS = ("status", "drop", "apply_drop", "slow", "malformed")
 
 _RULE_KEYS = ("name", "path", "method", "action", "status", "delay", "times")
 

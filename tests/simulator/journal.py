@@ -40,6 +40,7 @@ def new_entry(request, vendor):
         "tls": request.tls,
         "header_names": list(request.headers.keys()),
         "fault": None,
+        "applied": None,  # the status of a request acted on whose reply was then dropped (fault apply_drop)
     }
 
 

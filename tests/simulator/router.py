@@ -80,7 +80,7 @@ class Router:
                 delay += fault["delay"]
         if delay > 0:
             time.sleep(min(delay, MAX_SLEEP))
-        if fault is not None and fault["action"] != "slow":
+        if fault is not None and fault["action"] not in ("slow", "apply_drop"):
             if fault["action"] == "drop":
                 return Response(0, drop=True)
             if fault["action"] == "malformed":
@@ -92,4 +92,8 @@ class Router:
         if api is None:
             return json_response(404, {"error": "Not Found", "message": "No vendor API at %s" % request.path})
         with self.state.lock:
-            return api.handle(request, entry)
+            response = api.handle(request, entry)
+        if fault is not None and fault["action"] == "apply_drop":
+            entry["applied"] = response.status  # acted on; the client never hears of it
+            response.drop = True
+        return response

@@ -4,23 +4,20 @@ and save/verify/activate operations (SPEC section 1)."""
 import base64
 import binascii
 import hmac
-import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from .api_base import VendorApi
 from .journal import fingerprint
+from .sbc_elements import ELEMENT_TYPE_RE, ElementError, metadata_xml
 from .wire import Response, sbc_envelope, sbc_error, xml_response, xml_text
 
 VENDOR = "oracle_sbc"
 PREFIX = "/rest/"
-MAX_ELEMENTS = 5000
 
 LOCKED_BY_OTHER = "Resource locked by another user"
 NO_LOCK = "User does not have the lock"
 
-_ELEMENT_TYPE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 _ACTION_METHODS = {"save": "PUT", "verify": "PUT", "activate": "POST"}
 
 # endpoint name -> {method: journal kind}
@@ -29,9 +26,11 @@ _ENDPOINTS = {
     "lock": {"POST": "lock"},
     "unlock": {"POST": "unlock"},
     "elements": {"GET": "config_read", "POST": "config_write", "PUT": "config_write", "DELETE": "config_write"},
+    "metadata": {"GET": "config_read"},
     "management": {"PUT": "management", "POST": "management"},
     "operation": {"GET": "operation_status"},
     "versions": {"GET": "versions"},
+    "asyncstatus": {"GET": "operation_status"},
 }
 
 _RESOURCES = {
@@ -39,7 +38,9 @@ _RESOURCES = {
     "configuration/lock": "lock",
     "configuration/unlock": "unlock",
     "configuration/configElements": "elements",
+    "configuration/elementTypes/metadata": "metadata",
     "configuration/management": "management",
+    "admin/asyncstatus": "asyncstatus",
 }
 
 
@@ -97,20 +98,44 @@ def parse_basic(values):
     return username, password
 
 
-def parse_reauth_body(request):
-    """Return the token of a re-authentication body (None when there is no body); SbcError(400) unless the
-    body is exactly token=<token> sent as application/x-www-form-urlencoded."""
+REAUTH_FIELDS = ("token", "accessToken")
+
+
+def reauth_body(request):
+    """(shape, token) of a re-authentication body, read whatever its shape: ('token'|'accessToken', value) for a
+    form with that one field, ('raw', body) for a bare token, (None, None) for no body or anything else.
+
+    Oracle documents only "the current, unexpired access token in the body" with Content-Type
+    x-www-form-urlencoded: the field name, if any, is not given (SPEC section 1)."""
+    if not request.body:
+        return None, None
+    try:
+        text = request.body.decode("ascii")
+    except UnicodeError:
+        return None, None
+    try:
+        fields = parse_qsl(text, keep_blank_values=True, strict_parsing=True, max_num_fields=4)
+    except ValueError:
+        fields = []
+    if len(fields) == 1 and fields[0][0] in REAUTH_FIELDS and fields[0][1]:
+        return fields[0]
+    if text and "&" not in text and not any(char.isspace() for char in text):
+        return "raw", text
+    return None, None
+
+
+def parse_reauth_body(request, accepted):
+    """The token of a re-authentication body (None when there is no body); SbcError(400) unless the body has the
+    ``accepted`` shape ('token', 'accessToken' or 'raw') and comes as application/x-www-form-urlencoded."""
     if not request.body:
         return None
     if request.media_type != "application/x-www-form-urlencoded":
-        raise SbcError(400, "Re-authentication body must be application/x-www-form-urlencoded: token=<current token>")
-    try:
-        fields = parse_qsl(request.body.decode("ascii"), keep_blank_values=True, strict_parsing=True, max_num_fields=4)
-    except (UnicodeError, ValueError):
-        raise SbcError(400, "Re-authentication body is not a valid form: expected token=<current token>")
-    if len(fields) != 1 or fields[0][0] != "token" or not fields[0][1]:
-        raise SbcError(400, "Re-authentication body must be exactly token=<current token>")
-    return fields[0][1]
+        raise SbcError(400, "Re-authentication body must be application/x-www-form-urlencoded")
+    shape, token = reauth_body(request)
+    if shape != accepted:
+        # what an appliance that reads another shape might answer: nothing that names the shape it wants
+        raise SbcError(400, "Malformed re-authentication request body")
+    return token
 
 
 def presented_bearer(request):
@@ -120,39 +145,6 @@ def presented_bearer(request):
         return None
     token = value[len("Bearer "):]
     return token if token and token == token.strip() and " " not in token else None
-
-
-def element_xml(etype, attrs):
-    """<configElement> for one element."""
-    body = "".join("<attribute><name>%s</name><value>%s</value></attribute>" % (xml_text(n), xml_text(v)) for n, v in attrs)
-    return "<configElement><elementType>%s</elementType>%s</configElement>" % (xml_text(etype), body)
-
-
-def parse_element(request):
-    """(elementType, [(attribute, value), ...]) from a <configElement> body; SbcError on anything else."""
-    if request.media_type not in ("application/xml", "text/xml"):
-        raise SbcError(415, "Content-Type must be application/xml")
-    if b"<!DOCTYPE" in request.body or b"<!ENTITY" in request.body:
-        raise SbcError(400, "DTDs are not accepted")
-    try:
-        root = ET.fromstring(request.body)
-    except ET.ParseError as exc:
-        raise SbcError(400, "Malformed XML body: %s" % exc)
-    if root.tag != "configElement":
-        raise SbcError(400, "Body must be a <configElement>")
-    etype = (root.findtext("elementType") or "").strip()
-    if not _ELEMENT_TYPE_RE.match(etype):
-        raise SbcError(400, "Missing or invalid <elementType>")
-    attrs = []
-    for attribute in root.findall("attribute"):
-        name = (attribute.findtext("name") or "").strip()
-        if not name:
-            raise SbcError(400, "Every <attribute> needs a <name>")
-        attrs.append((name, attribute.findtext("value") or ""))
-    key = dict(attrs).get("name")
-    if not key:
-        raise SbcError(400, "Missing key attribute 'name'")
-    return etype, attrs
 
 
 class SbcApi(VendorApi):
@@ -185,10 +177,7 @@ class SbcApi(VendorApi):
         route, rejection = self._resolve(request)
         entry["kind"] = "rejected" if rejection else _ENDPOINTS[route.name][request.method]
         if route.name == "auth" and not rejection:
-            try:
-                body_token = parse_reauth_body(request)
-            except SbcError:
-                body_token = None
+            _shape, body_token = reauth_body(request)
             if body_token:
                 entry["kind"] = "reauth"
                 entry["body_token_fp"] = fingerprint(body_token)
@@ -243,10 +232,13 @@ class SbcApi(VendorApi):
 
     def _do_auth(self, request, entry):
         username, password = parse_basic(request.header_values("Authorization"))
-        body_token = parse_reauth_body(request)
-        if body_token:
+        accepted = self.state.settings.sbc_reauth_body
+        _shape, sent = reauth_body(request)
+        if sent:
             entry["kind"] = "reauth"
-            entry["body_token_fp"] = fingerprint(body_token)
+            entry["body_token_fp"] = fingerprint(sent)
+        # "ignored": an appliance that does not read the body answers every auth/token as a fresh login
+        body_token = None if accepted == "ignored" else parse_reauth_body(request, accepted)
         record = self.state.settings.users[VENDOR].get(username)
         if record is None or not hmac.compare_digest(record["password"].encode("utf-8"), password.encode("utf-8")):
             raise SbcError(401, "Invalid username or password")
@@ -290,49 +282,26 @@ class SbcApi(VendorApi):
         return Response(204)
 
     def _do_elements(self, request, entry, route, token):
-        if request.method == "GET":
-            return self._list_elements(request)
-        self._require_lock(token)
-        if request.method == "DELETE":
-            return self._delete_element(request)
-        etype, attrs = parse_element(request)
-        elements = self.state.config.setdefault(etype, {})
-        key = dict(attrs)["name"]
-        if request.method == "POST":
-            if key in elements:
-                raise SbcError(409, "Element %s '%s' already exists" % (etype, key))
-            if sum(len(items) for items in self.state.config.values()) >= MAX_ELEMENTS:
-                raise SbcError(400, "Too many configuration elements")
-            elements[key] = attrs
-        else:
-            if key not in elements:
-                raise SbcError(404, "Element %s '%s' not found" % (etype, key))
-            changed = {name for name, _value in attrs}
-            elements[key] = [item for item in elements[key] if item[0] not in changed] + attrs
+        # The store (sbc_elements.py) knows element types, keys and paging; here: the lock, revisions, errors.
+        try:
+            if request.method == "GET":
+                return xml_response(200, sbc_envelope(data=self.state.config.list(request.params)))
+            self._require_lock(token)
+            if request.method == "DELETE":
+                self.state.config.delete(request.params)
+                reply = Response(204)
+            else:
+                reply = xml_response(200, sbc_envelope(data=self.state.config.write(request.method, request.media_type, request.body)))
+        except ElementError as exc:
+            raise SbcError(exc.status, exc.message)
         self.state.revision += 1
-        return xml_response(200, sbc_envelope(data=element_xml(etype, elements[key])))
+        return reply
 
-    def _list_elements(self, request):
+    def _do_metadata(self, request, entry, route, token):
         etype = request.param("elementType")
-        if not etype or not _ELEMENT_TYPE_RE.match(etype):
+        if not etype or not ELEMENT_TYPE_RE.match(etype):
             raise SbcError(400, "Query parameter elementType is required")
-        filters = {name: values[0] for name, values in request.params.items() if name != "elementType"}
-        found = [attrs for attrs in self.state.config.get(etype, {}).values()
-                 if all((name, value) in attrs for name, value in filters.items())]
-        if filters and not found:
-            raise SbcError(404, "Element %s not found" % etype)
-        return xml_response(200, sbc_envelope(data="".join(element_xml(etype, attrs) for attrs in found)))
-
-    def _delete_element(self, request):
-        etype, key = request.param("elementType"), request.param("name")
-        if not etype or not key:
-            raise SbcError(400, "DELETE needs elementType and the key name=<value>")
-        elements = self.state.config.get(etype, {})
-        if key not in elements:
-            raise SbcError(404, "Element %s '%s' not found" % (etype, key))
-        del elements[key]
-        self.state.revision += 1
-        return Response(204)
+        return xml_response(200, sbc_envelope(data=metadata_xml(etype)))
 
     def _do_management(self, request, entry, route, token):
         action = request.param("action")
@@ -341,25 +310,48 @@ class SbcApi(VendorApi):
         if request.method != _ACTION_METHODS[action]:
             raise SbcError(405, "Action %s requires %s" % (action, _ACTION_METHODS[action]))
         self._require_lock(token)
-        operation = self.state.new_operation(action, route.version, token.user, self.state.settings.async_delay)
+        settings = self.state.settings
+        operation = self.state.new_operation(action, route.version, token.user, settings.async_delay,
+                                             settings.sbc_operation_result)
         if action == "save":
             self.state.saved_revision = self.state.revision
+            self.state.config.save()
         elif action == "activate":
             self.state.active_revision = self.state.saved_revision
+            self.state.config.activate()
         link = "/rest/%s/configuration/management/operations/%d" % (route.version, operation.op_id)
+        if settings.sbc_async_link == "none":
+            return xml_response(202, sbc_envelope())  # the client asks admin/asyncstatus
+        if settings.sbc_async_link == "absolute":
+            link = "https://%s%s" % (request.header("Host") or "localhost", link)
         return xml_response(202, sbc_envelope(links=[link]), {"Location": link})
+
+    @staticmethod
+    def _operation_reply(operation):
+        data = "<operationState><operation>%s</operation><status>%s</status></operationState>" % (operation.action, operation.status())
+        if operation.status() == "fail":
+            # Oracle: "an error message containing information about the failure is present within the <data> section"
+            data += "<additionalInfo><errorMessage>%s of the configuration failed</errorMessage></additionalInfo>" % operation.action
+        return xml_response(200, sbc_envelope(data=data))
 
     def _do_operation(self, request, entry, route, token):
         operation = self.state.operations.get(route.op_id)
         if operation is None:
             raise SbcError(404, "Operation %d not found" % route.op_id)
-        data = "<operationState><operation>%s</operation><status>%s</status></operationState>" % (operation.action, operation.status())
-        return xml_response(200, sbc_envelope(data=data))
+        return self._operation_reply(operation)
+
+    def _do_asyncstatus(self, request, entry, route, token):
+        """The most recent async request, whoever issued it (Oracle: GET /rest/{version}/admin/asyncstatus)."""
+        operation = self.state.last_operation()
+        if operation is None:
+            raise SbcError(404, "No asynchronous request has been issued")
+        return self._operation_reply(operation)
 
     def _do_versions(self, request, entry, route, token):
-        versions = sorted(self.state.settings.sbc_versions, key=lambda v: tuple(int(n) for n in v[1:].split(".")), reverse=True)
-        others = "".join("<version>%s</version>" % v for v in versions[1:])
-        data = "<supportedVersions><latestVersion>%s</latestVersion><otherVersions>%s</otherVersions></supportedVersions>" % (versions[0], others)
+        versions = sorted(self.state.settings.sbc_versions, key=lambda v: tuple(int(n) for n in v[1:].split(".")))
+        # the latest on its own, the others oldest first (as Oracle's example lists them)
+        others = "".join("<version>%s</version>" % v for v in versions[:-1])
+        data = "<supportedVersions><latestVersion>%s</latestVersion><otherVersions>%s</otherVersions></supportedVersions>" % (versions[-1], others)
         return xml_response(200, sbc_envelope(data=data))
 
     # -- control API helpers --------------------------------------------------------------------------------

@@ -48,7 +48,27 @@ _SCALARS = {
     "bigid_accept_post": ("bool", True, None, None),
 }
 
-FIELDS = tuple(_SCALARS) + ("sbc_versions", "users", "faults")
+# name: (default, allowed values). Where the vendors' documents are silent or releases differ, each plausible
+# behaviour is a choice here, and the tests run against each (tests/simulator/README.md says which is which).
+_CHOICES = {
+    # the shape of the SBC re-authentication body this appliance takes (the others get 400), or "ignored":
+    # the body is not read and the request acts as a fresh login (the old token lives on, holding the lock)
+    "sbc_reauth_body": ("token", ("token", "accessToken", "raw", "ignored")),
+    # how a 202 from configuration/management names the operation to poll: a path, an absolute URL, or nothing
+    # (the client asks admin/asyncstatus)
+    "sbc_async_link": ("path", ("path", "absolute", "none")),
+    # how save/verify/activate end once async_delay has passed
+    "sbc_operation_result": ("success", ("success", "fail")),
+    # how BigID refuses a bad user token, login or dead system token: a 401, or HTTP 200 with
+    # {"success": false, "message": ...} as the vendor's sandbox does
+    "bigid_refusal": ("status", ("status", "ok")),
+    # the Content-Type of BigID's JSON replies (the sandbox sometimes labels JSON text/html)
+    "bigid_content_type": ("application/json", ("application/json", "text/html")),
+    # a wrong BigFix password: 401 (10.x/11.x documents) or 500 "Bad Request" (9.x documents)
+    "bigfix_bad_login_status": (401, (401, 500)),
+}
+
+FIELDS = tuple(_SCALARS) + tuple(_CHOICES) + ("sbc_versions", "users", "faults")
 
 
 def bigfix_api_token(user):
@@ -66,6 +86,13 @@ def _check_scalar(name, value):
         raise ValueError("%s must be a number" % name)
     if not low <= value <= high:
         raise ValueError("%s must be between %s and %s" % (name, low, high))
+    return value
+
+
+def _check_choice(name, value):
+    _default, allowed = _CHOICES[name]
+    if isinstance(value, bool) or value not in allowed:
+        raise ValueError("%s must be one of %s" % (name, ", ".join(repr(choice) for choice in allowed)))
     return value
 
 
@@ -112,6 +139,8 @@ class Settings:
     def __init__(self, **values):
         for name, (_kind, default, _low, _high) in _SCALARS.items():
             setattr(self, name, default)
+        for name, (default, _allowed) in _CHOICES.items():
+            setattr(self, name, default)
         self.sbc_versions = ["v1.0", "v1.1", "v1.2"]
         self.users = copy.deepcopy(DEFAULT_USERS)
         self.faults = []
@@ -130,6 +159,8 @@ class Settings:
         for name, value in values.items():
             if name in _SCALARS:
                 checked[name] = _check_scalar(name, value)
+            elif name in _CHOICES:
+                checked[name] = _check_choice(name, value)
             elif name == "sbc_versions":
                 checked[name] = _check_versions(value)
             elif name == "users":

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from .journal import fingerprint
+from .sbc_elements import ConfigStore
 
 # Past this many tokens, dead and expired ones are forgotten, then the oldest (the lock holder is always kept).
 MAX_TOKENS = 5000
@@ -16,8 +17,8 @@ MAX_OPERATIONS = 1000
 
 SEED_CONFIG = {
     "realm-config": [
-        [("name", "core"), ("addrPrefix", "0.0.0.0"), ("network-interfaces", "M00:0"), ("description", "core realm")],
-        [("name", "peer"), ("addrPrefix", "0.0.0.0"), ("network-interfaces", "M10:0"), ("description", "peering realm")],
+        [("identifier", "core"), ("addr-prefix", "0.0.0.0"), ("network-interfaces", "M00:0"), ("description", "core realm")],
+        [("identifier", "peer"), ("addr-prefix", "0.0.0.0"), ("network-interfaces", "M10:0"), ("description", "peering realm")],
     ],
 }
 
@@ -44,7 +45,7 @@ class Token:
 
 @dataclass
 class Operation:
-    """An SBC save/verify/activate run, reported successful once ready_at has passed."""
+    """An SBC save/verify/activate run, reported as ``result`` ('success' or 'fail') once ready_at has passed."""
 
     op_id: int
     action: str
@@ -52,15 +53,16 @@ class Operation:
     user: str
     created: float
     ready_at: float
+    result: str = "success"
 
     def status(self):
         """The SBC operationState status."""
-        return "success" if time.time() >= self.ready_at else "inProgress"
+        return self.result if time.time() >= self.ready_at else "inProgress"
 
 
 def seed_config():
-    """A fresh copy of the seeded config store: {elementType: {key: [(attribute, value), ...]}}."""
-    return {etype: {dict(attrs)["name"]: list(attrs) for attrs in elements} for etype, elements in SEED_CONFIG.items()}
+    """A fresh config store (candidate, saved and running configurations) holding SEED_CONFIG."""
+    return ConfigStore(SEED_CONFIG)
 
 
 class State:
@@ -129,15 +131,19 @@ class State:
                 count += 1
         return count
 
-    def new_operation(self, action, version, user, delay):
+    def new_operation(self, action, version, user, delay, result="success"):
         """Start an async SBC operation."""
         now = time.time()
-        operation = Operation(self.next_op_id, action, version, user, now, now + delay)
+        operation = Operation(self.next_op_id, action, version, user, now, now + delay, result)
         self.operations[operation.op_id] = operation
         self.next_op_id += 1
         if len(self.operations) > MAX_OPERATIONS:
             del self.operations[min(self.operations)]
         return operation
+
+    def last_operation(self):
+        """The most recently started async operation (what admin/asyncstatus reports), or None."""
+        return self.operations[max(self.operations)] if self.operations else None
 
     def live_counts(self):
         """{vendor: {user: number of live tokens}}."""
@@ -168,7 +174,7 @@ class State:
                     "revision": self.revision,
                     "saved_revision": self.saved_revision,
                     "active_revision": self.active_revision,
-                    "elements": {etype: sorted(elements) for etype, elements in self.config.items()},
+                    "elements": self.config.snapshot(),
                 },
                 "operations": [
                     {"id": op.op_id, "action": op.action, "user": op.user, "status": op.status()} for op in self.operations.values()

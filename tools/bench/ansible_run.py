@@ -15,6 +15,8 @@ import sys
 import time
 
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'playbooks')
+# A collection path of the benchmark's own: apiauth_bench.noop, whose no-op lookup is the baseline of item 2.
+NOOP_COLLECTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'noop_collection')
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAY_TIMEOUT = 240  # seconds; no single play of the benchmark comes near it
 # The simulator's own test principal (tests/simulator/README.md), not a real credential.
@@ -37,7 +39,7 @@ def collections_path(workdir):
 def init_collection_loader(workdir):
     """Make this process import the collection the way Ansible does (lookup_loader, ansible_collections.*)."""
     from ansible.plugins.loader import init_plugin_loader
-    init_plugin_loader([collections_path(workdir)])
+    init_plugin_loader([collections_path(workdir), NOOP_COLLECTIONS])
 
 
 def write_inventory(path, hosts, ca_path, extra_vars=None):
@@ -70,7 +72,7 @@ class AnsibleRunner(object):
         self.env = dict((k, v) for k, v in os.environ.items()
                         if not k.startswith(('ANSIBLE_', 'ORACLE_SBC_', 'BIGFIX_INVENTORY_', 'BIGID_', 'APIAUTH_')))
         self.env.update({
-            'ANSIBLE_COLLECTIONS_PATH': collections_path(workdir),
+            'ANSIBLE_COLLECTIONS_PATH': os.pathsep.join([collections_path(workdir), NOOP_COLLECTIONS]),
             'ANSIBLE_HOME': os.path.join(workdir, 'ansible-home'),
             'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'ansible-tmp'),
             'ANSIBLE_NOCOLOR': '1',
@@ -88,14 +90,14 @@ class AnsibleRunner(object):
         shutil.rmtree(path, ignore_errors=True)
         return path
 
-    def run(self, name, playbook, inventory, forks, cache_dir, extra_vars=None, background=False):
+    def run(self, name, playbook, inventory, forks, cache_dir, extra_vars=None, background=False, env=None):
         """Run ``playbook``; returns {'rc', 'wall_s', 'cpu_s', 'log', 'tail'} (what finish() takes when ``background``)."""
         vars_file = os.path.join(self.workdir, '%s-vars.json' % name)
         with open(vars_file, 'w') as handle:
             json.dump(dict(extra_vars or {}), handle)
         args = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook,
                 '--forks', str(forks), '-e', '@' + vars_file]
-        env = dict(self.env, APIAUTH_TOKEN_CACHE_DIR=cache_dir)
+        env = dict(self.env, APIAUTH_TOKEN_CACHE_DIR=cache_dir, **(env or {}))
         log_path = os.path.join(self.workdir, '%s.log' % name)
         log = open(log_path, 'w')
         started = (time.monotonic(), _children_cpu())

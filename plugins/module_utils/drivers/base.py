@@ -12,18 +12,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import re
-import xml.etree.ElementTree as ET
 
 try:
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
+from ansible_collections.apiauth.vendors.plugins.module_utils.cache import token_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, parse_xml_text, reply_messages, snippet
 
+# payload (and xml.etree) are imported by the methods that read replies: a lookup that finds its token cached, in a
+# fresh worker process per task, never reads a reply.
+
+_DEFAULT_PORTS = {'http': 80, 'https': 443}
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title', re.IGNORECASE | re.DOTALL)
 
@@ -63,6 +65,9 @@ class VendorDriver(object):
     https_only = False
     default_lifetime = None  # seconds a token lives when the server does not say; None: no timer
     renewal_timeout_hint = None  # what a renewal the server may have acted on (no reply in time) means for the user
+    # Whether renew() presents the caller's own credentials (the SBC's Basic header): then a caller whose secret does
+    # not match a cached token may renew it, and the vendor decides. Otherwise such a caller logs in with its own.
+    renewal_checks_credentials = False
 
     def __init__(self, settings):
         self.settings = settings
@@ -84,11 +89,35 @@ class VendorDriver(object):
             self.check_credentials()
 
     def base_url(self):
-        url = self.settings.require('url').strip().rstrip('/')
+        """The url option, normalised: what the cache key is made of and where every request goes.
+
+        ``https://SBC.example.com:443/`` and ``https://sbc.example.com`` are one appliance: scheme and host are
+        lower-cased, the scheme's default port and trailing slashes dropped, so both spellings share one token
+        (and one SBC lock) instead of logging in twice. A path (a reverse proxy's prefix) is kept as given.
+        """
+        url = self.settings.require('url').strip()
         parts = urlsplit(url)
-        if parts.scheme not in ('http', 'https') or not parts.netloc:
+        if '@' in parts.netloc:
+            # requests would send these as Basic auth, and every message quoting the url would show them.
+            raise ApiAuthError('url must not carry a user name or password (user:password@ before the host): give them '
+                               'as username= and password= instead; nothing was sent',
+                               vendor=self.name, reason='bad_option')
+        scheme = parts.scheme.lower()
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError:  # a port that is not a number, or out of range
+            host = port = None
+        if scheme not in ('http', 'https') or not host or parts.query or parts.fragment:
             raise ApiAuthError('url must look like https://host[:port], got %r' % url, vendor=self.name, reason='bad_option')
-        return url
+        if ':' in host:
+            host = '[%s]' % host  # IPv6 literal
+        if port is not None and port != _DEFAULT_PORTS[scheme]:
+            host = '%s:%d' % (host, port)
+        return '%s://%s%s' % (scheme, host, parts.path.rstrip('/'))
+
+    def secret(self):
+        """The secret that obtains a token for principal(): what a cached token's verifier is checked against."""
+        return self.settings.password
 
     def check_credentials(self):
         raise NotImplementedError
@@ -109,6 +138,18 @@ class VendorDriver(object):
         """Replace a live token before it expires. The default is a new login."""
         return self.login(http, now)
 
+    def carry_over(self, old, new):
+        """Copy into ``new`` (a fresh login's record) what ``old`` (None, or the record it replaces) learned about the server."""
+
+    def facts(self, record):
+        """What ``record`` says was learned about the server, for the lookup's output=dict (never a secret)."""
+        return {}
+
+    def refused(self, reply):
+        """True when a successful-looking API reply is an authentication refusal (BigID's HTTP 200 ones): it is then
+        treated like a 401, with one new token and one more try."""
+        return False
+
     def auth_headers(self, token):
         raise NotImplementedError
 
@@ -127,7 +168,18 @@ class VendorDriver(object):
         if not isinstance(token, str) or not token.strip():
             raise ApiAuthError('%s %s: the reply has no %r' % (self.title, action, field),
                                status=reply.status, vendor=self.name, reason='bad_reply')
-        return token.strip()
+        return self.checked_token(token.strip(), action, reply.status)
+
+    def checked_token(self, token, action, status=None):
+        """``token`` if it can be sent in a header; else a bad_reply error that does not quote it.
+
+        auth.py checks every issued token through here too, so a driver that reads its token another way is covered.
+        """
+        problem = token_problem(token)
+        if problem is not None:
+            raise ApiAuthError('%s %s: the token in the reply cannot be used: %s (not shown)' % (self.title, action, problem),
+                               status=status, vendor=self.name, reason='bad_reply')
+        return token
 
     def action_name(self, renewal=False):
         """How messages name getting a token (``renewal``: replacing a live one)."""
@@ -145,9 +197,11 @@ class VendorDriver(object):
             raise ApiAuthError('%s, got %s (HTTP %s, Content-Type %r)' % (what, describe_html(title, self.secrets), reply.status,
                                                                           reply.content_type or 'none'),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
+        from xml.etree.ElementTree import ParseError
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import loads_json, parse_xml_text
         try:
-            return parse_xml_text(reply.text) if expected == 'xml' else json.loads(reply.text)
-        except (ValueError, ET.ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
+            return parse_xml_text(reply.text) if expected == 'xml' else loads_json(reply.text)
+        except (ValueError, ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
             raise ApiAuthError('%s, got HTTP %s with Content-Type %r that does not parse: %s (the body is not shown: it may '
                                'hold a token)' % (what, reply.status, reply.content_type or 'none', exc),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
@@ -157,6 +211,8 @@ class VendorDriver(object):
 
         Returning it as data would report a change as made, or a read as done, on the word of whatever answered.
         """
+        from xml.etree.ElementTree import ParseError
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, loads_json, parse_xml_text
         problem = None
         title = html_page(reply)
         text = (reply.text or '').strip()
@@ -164,7 +220,7 @@ class VendorDriver(object):
             problem = describe_html(title, self.secrets)
         elif text and _is_json_type(reply.content_type):
             try:
-                json.loads(text)
+                loads_json(text)
             except ValueError as exc:
                 problem = 'a JSON body that does not parse (%s)' % exc
         elif text and _is_xml_type(reply.content_type):
@@ -172,7 +228,7 @@ class VendorDriver(object):
                 parse_xml_text(text)
             except DoctypeRefused:
                 pass  # not parsed at all, by design: it is returned as text
-            except (ValueError, ET.ParseError) as exc:  # ElementTree does not quote the body
+            except (ValueError, ParseError) as exc:  # ElementTree does not quote the body
                 problem = 'an XML body that does not parse (%s)' % exc
         if problem is None:
             return
@@ -188,6 +244,7 @@ class VendorDriver(object):
 
     def fail(self, reply, action, hint=None, reason=None):
         """Raise an ApiAuthError for an unsuccessful ``reply``, in the vendor's own words."""
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages, snippet
         messages = reply_messages(reply)
         title = None if messages else html_page(reply)
         if messages:

@@ -8,11 +8,39 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
-import hashlib
 import json
+import math
 
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+# payload is imported by the functions that read replies: not on a cache hit (tools/bench/README.md).
+
+# Words of BigID's HTTP 200 refusals ("Failed to authenticate token.", "Authentication failed. ..."): a
+# {"success": false} reply to an API call that says none of them is the API's answer, not a refusal.
+_REFUSAL_WORDS = ('authenticat', 'token', 'unauthori')
+
+
+def json_body(reply):
+    """The reply body as JSON when it is JSON, whatever its Content-Type (BigID labels some JSON text/html); else None."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils.payload import loads_json
+    text = (reply.text or '').strip()
+    if not text.startswith(('{', '[')):
+        return None
+    try:
+        return loads_json(text)
+    except ValueError:  # TooDeep included: such a body is no refusal, and check_api_reply names it
+        return None
+
+
+def refusal_message(body):
+    """The vendor's message of a ``{"success": false, ...}`` body, or None for any other body."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils.payload import json_messages
+    if not isinstance(body, dict) or body.get('success') is not False:
+        return None
+    return '; '.join(json_messages(body)) or 'no message'
+
+_MS_THRESHOLD = 1e11
 
 
 def jwt_expiry(token):
@@ -24,8 +52,11 @@ def jwt_expiry(token):
         payload = parts[1] + '=' * (-len(parts[1]) % 4)
         claims = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')).decode('utf-8'))
         exp = claims.get('exp') if isinstance(claims, dict) else None
-        return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
-    except (ValueError, TypeError, UnicodeError):
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool) or not math.isfinite(exp) or exp <= 0:
+            return None
+        # RFC 7519 says seconds, but some issuers write milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
+        return float(exp) / 1000.0 if exp > _MS_THRESHOLD else float(exp)
+    except (ValueError, TypeError, UnicodeError, RecursionError):
         return None
 
 
@@ -47,9 +78,14 @@ class Driver(VendorDriver):
         self.settings.require('user_token', why='or username= and password= for a session login')
 
     def principal(self):
+        # Not a hash of the user token: the cache keeps no plain hash of a secret. Every user token shares one
+        # record per url; the record's verifier decides whose it is (another user token re-exchanges).
         if self.settings.user_token:
-            return 'user_token:' + hashlib.sha256(self.settings.user_token.encode('utf-8')).hexdigest()[:16]
+            return 'user_token'
         return 'user:' + self.settings.username
+
+    def secret(self):
+        return self.settings.user_token or self.settings.password
 
     def api_root(self):
         return self.base_url() + '/api/v1/'
@@ -57,8 +93,20 @@ class Driver(VendorDriver):
     def auth_headers(self, token):
         return {'Authorization': token}  # BigID takes the bare token, no "Bearer"
 
+    def _hint(self):
+        if self.settings.user_token:
+            return 'check user_token (a BigID user token is shown once, when generated under Administration > Access Management)'
+        return 'check username/password for user %r' % self.settings.username
+
     def action_name(self, renewal=False):
         return 'user token exchange' if self.settings.user_token else 'session login'
+
+    def refused(self, reply):
+        """BigID answers an API call with a dead system token by HTTP 200 {"success": false, "message": "Authentication failed."}."""
+        if reply.status != 200:
+            return False
+        message = refusal_message(json_body(reply))
+        return message is not None and any(word in message.lower() for word in _REFUSAL_WORDS)
 
     def login(self, http, now):
         if self.settings.user_token:
@@ -71,10 +119,17 @@ class Driver(VendorDriver):
                                  json={'username': self.settings.username, 'password': self.settings.password})
             action, field = 'session login', 'auth_token'
         if not reply.ok:
-            self.fail(reply, action)
-        body = self.parse_token_reply(reply, action, 'json')
-        if isinstance(body, dict) and body.get('success') is False:
-            body = {}  # a refusal answered with 200
+            self.fail(reply, action, hint=self._hint() if reply.status in (401, 403) else None)
+        body = json_body(reply)  # JSON by its content: the sandbox sends some as text/html
+        if body is None:
+            body = self.parse_token_reply(reply, action, 'json')  # names what came instead, never quoting it
+        message = refusal_message(body)
+        if message is not None:
+            # BigID refuses a bad user token or password with HTTP 200 and {"success": false, "message": ...}
+            from ansible_collections.apiauth.vendors.plugins.module_utils.payload import snippet
+            said = snippet(message, self.secrets)
+            raise ApiAuthError('%s %s failed: %s%s %s' % (self.title, action, said, '' if said.endswith('.') else '.', self._hint()),
+                               status=reply.status, vendor=self.name, url=reply.url, reason='auth').scrubbed(self.secrets)
         token = self.token_from(body, field, action, reply)
         expires_at = jwt_expiry(token)
         if expires_at is None:

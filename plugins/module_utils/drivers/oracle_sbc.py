@@ -4,8 +4,13 @@
 """Oracle Communications Session Border Controller REST API driver.
 
 Tokens live ten minutes and the configuration lock belongs to a token. Renewal therefore
-re-authenticates with the current token in the form body, which hands the lock over to the
+re-authenticates with the current token in the body, which hands the lock over to the
 new token; a fresh login while that token lives would orphan the lock until it expires.
+
+The body's shape is not documented (docs/protocols.md): renewal tries the form field ``token``,
+the form field ``accessToken`` and the raw token, moving on after a 400, and the token record
+remembers the one the appliance took. An appliance known to answer a renewal as a fresh login
+(sbc_reauth.py finds that out) gets the lock handed over to the new token at each renewal.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,9 +22,13 @@ import base64
 from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
 
 KNOWN_VERSIONS = ('v1.0', 'v1.1', 'v1.2')
+REAUTH_SHAPES = ('token', 'accessToken', 'raw')  # the order 'auto' tries them in
+FORM = 'application/x-www-form-urlencoded'
+# Token record data that describes the appliance rather than one token: kept across fresh logins.
+APPLIANCE_FACTS = ('reauth_body', 'reauth_as_login')
+MAX_REPLACED = 8  # replaced tokens remembered while still alive (sbc_reauth.py may need them to release the lock)
 
 
 class Driver(VendorDriver):
@@ -28,6 +37,7 @@ class Driver(VendorDriver):
     env = {'url': 'ORACLE_SBC_URL', 'username': 'ORACLE_SBC_USERNAME', 'password': 'ORACLE_SBC_PASSWORD'}
     https_only = True
     default_lifetime = 600
+    renewal_checks_credentials = True  # re-authentication sends the Basic credentials with the token (auth.py)
     renewal_timeout_hint = ('if the SBC did re-authenticate, the token it replaced is no longer valid, and a configuration '
                             'lock that token held is lost')
 
@@ -45,6 +55,7 @@ class Driver(VendorDriver):
         return {'Authorization': 'Bearer %s' % token}
 
     def explain(self, reply):
+        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages  # not on a cache hit
         words = ' '.join(reply_messages(reply)).lower()
         if reply.status == 423 and 'another user' in words:
             return ('the configuration lock is held by another user or session', 'lock_held')
@@ -64,17 +75,80 @@ class Driver(VendorDriver):
                 'Accept': 'application/xml'}
 
     def login(self, http, now):
-        return self._token_request(http, now, None)
+        reply = http.request('POST', self.api_url('auth/token'), headers=self._basic())
+        return self._token_reply(reply, self.action_name(), now)
+
+    def carry_over(self, old, new):
+        """What a fresh login keeps from the record it replaces: what was learned about the appliance."""
+        if old is not None:
+            new.data.update((key, old.data[key]) for key in APPLIANCE_FACTS if key in old.data)
+
+    def facts(self, record):
+        """The re-authentication body this appliance accepted, and whether its renewals act as fresh logins."""
+        found = {}
+        if record.data.get('reauth_body'):
+            found['reauth_body'] = record.data['reauth_body']
+            found['renewal_acts_as_login'] = bool(record.data.get('reauth_as_login'))
+        return found
+
+    def reauth_shapes(self, record):
+        """The body shapes to try, in order: the one set by reauth_body, else the remembered one first."""
+        chosen = self.settings.get('reauth_body', 'auto')
+        if chosen != 'auto':
+            return [chosen]
+        learned = record.data.get('reauth_body')
+        return ([learned] if learned in REAUTH_SHAPES else []) + [shape for shape in REAUTH_SHAPES if shape != learned]
+
+    def reauth_request(self, shape, token):
+        """(data, headers) of a re-authentication whose body has ``shape``; always sent as a form."""
+        headers = dict(self._basic(), **{'Content-Type': FORM})
+        if shape == 'raw':
+            return token, headers
+        return {shape: token}, headers  # requests form-encodes a dict
 
     def renew(self, http, record, now):
-        # requests form-encodes a dict body and sets application/x-www-form-urlencoded.
-        renewed = self._token_request(http, now, {'token': record.token})
+        shape, renewed = self._reauthenticate(http, record, now)
         renewed.data = dict(record.data)  # the lock (and anything else tied to the token) moves along
+        renewed.data['reauth_body'] = shape
+        replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires > now]
+        renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
+        if record.data.get('locked') and record.data.get('reauth_as_login'):
+            self.hand_over_lock(http, record.token, renewed)
         return renewed
 
-    def _token_request(self, http, now, body):
-        action = self.action_name(renewal=bool(body))
-        reply = http.request('POST', self.api_url('auth/token'), headers=self._basic(), data=body)
+    def _reauthenticate(self, http, record, now):
+        """(shape, TokenRecord): the first body shape the appliance does not refuse with 400."""
+        action = self.action_name(renewal=True)
+        shapes = self.reauth_shapes(record)
+        for index, shape in enumerate(shapes):
+            data, headers = self.reauth_request(shape, record.token)
+            reply = http.request('POST', self.api_url('auth/token'), headers=headers, data=data)
+            if reply.status != 400:
+                return shape, self._token_reply(reply, action, now)
+            if index == len(shapes) - 1:
+                # A 400 means the appliance did not read that shape and nothing happened: the token still holds.
+                self.fail(reply, action, hint='the appliance refused the re-authentication body shape(s) tried (%s, see the '
+                          'reauth_body option)%s' % (', '.join(shapes), '' if len(shapes) > 1 else '; reauth_body=auto tries '
+                                                     'each shape'), reason='reauth_body')
+        raise ApiAuthError('no re-authentication body shape to try', vendor=self.name, reason='reauth_body')  # pragma: no cover
+
+    def hand_over_lock(self, http, old_token, record):
+        """On an appliance whose renewal acts as a fresh login: release the lock with ``old_token``, take it with
+        ``record``'s token. Returns True when ``record`` holds the lock afterwards; else marks it lost on ``record``."""
+        released = http.request('POST', self.api_url('configuration/unlock'), headers=self.auth_headers(old_token))
+        if released.status == 401:
+            # The old token is gone: this renewal replaced it as documented, and the lock moved with it.
+            record.data['reauth_as_login'] = False
+            return True
+        taken = http.request('POST', self.api_url('configuration/lock'), headers=self.auth_headers(record.token))
+        if taken.status == 204:
+            return True
+        record.data['locked'] = False
+        record.data['lock_lost'] = 'handover'
+        return False
+
+    def _token_reply(self, reply, action, now):
+        """A TokenRecord from an auth/token reply, or the error it means."""
         if reply.status == 404:
             self.fail(reply, action, hint='the appliance does not serve REST API version %r at %s; set api_version to one '
                       'it supports (known: %s)' % (self.settings.api_version, self.api_url('auth/token'),

@@ -23,7 +23,7 @@ def test_exchange_rejects_bearer_and_returns_a_jwt_with_exp(client):
     assert reply.status_code == 200 and reply.json()["success"] is True
     system = reply.json()["systemToken"]
     got = claims(system)
-    assert got["sub"] == "bigid-admin" and 299 <= got["exp"] - got["iat"] <= 300
+    assert got["user_name"] == "bigid-admin" and got["type"] == "access-token" and 299 <= got["exp"] - got["iat"] <= 300
     listed = client.request("GET", "/api/v1/ds-connections", headers={"Authorization": system})
     assert listed.status_code == 200
     assert listed.json()["status"] == "success" and listed.json()["data"]["ds_connections"]

@@ -23,7 +23,17 @@ def test_drop_closes_the_connection_without_a_reply(simulator, client):
         client.request("GET", "/api/sam/about", headers={"Token": "x"})
     assert client.request("GET", "/api/sam/about", headers={"Token": "x"}).status_code == 401
     dropped = simulator.journal[0]
-    assert dropped["fault"] == "drop" and dropped["status"] is None
+    assert dropped["fault"] == "drop" and dropped["status"] is None and dropped["applied"] is None
+
+
+def test_apply_drop_acts_then_closes_the_connection_without_a_reply(simulator, client):
+    token = client.sbc_token()
+    simulator.add_fault(path="/configuration/lock", action="apply_drop")
+    with pytest.raises(requests.ConnectionError):
+        client.sbc("POST", "configuration/lock", token)
+    entry = simulator.journal_entries(kind="lock")[0]
+    assert entry["fault"] == "apply_drop" and entry["status"] is None and entry["applied"] == 204
+    assert simulator.state_snapshot()["lock"]["owner_fp"] == simulator.fingerprint(token)  # the lock was taken
 
 
 def test_slow_fault_and_latency(simulator, client):

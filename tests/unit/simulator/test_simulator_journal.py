@@ -7,7 +7,7 @@ import requests
 
 FIELDS = {
     "seq", "ts", "vendor", "method", "path", "query", "status", "kind", "user", "token_fp", "body_token_fp",
-    "new_token_fp", "lock_owner_fp", "is_lock_owner", "tls", "header_names", "fault",
+    "new_token_fp", "lock_owner_fp", "is_lock_owner", "tls", "header_names", "fault", "applied",
 }
 
 

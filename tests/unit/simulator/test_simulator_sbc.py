@@ -7,7 +7,7 @@ import pytest
 
 ELEMENT = (
     "<configElement><elementType>realm-config</elementType>"
-    "<attribute><name>name</name><value>lab</value></attribute>"
+    "<attribute><name>identifier</name><value>lab</value></attribute>"
     "<attribute><name>description</name><value>%s</value></attribute></configElement>"
 )
 XML = {"Content-Type": "application/xml"}
@@ -127,9 +127,9 @@ def test_config_changes_need_the_lock_and_operations_finish(simulator, client):
     assert client.sbc("POST", "configuration/configElements", token, data=ELEMENT % "x", headers=dict(XML)).status_code == 409
     edited = client.sbc("PUT", "configuration/configElements", token, data=ELEMENT % "edited", headers=dict(XML))
     assert edited.status_code == 200 and "<value>edited</value>" in edited.text
-    found = client.sbc("GET", "configuration/configElements", token, params={"elementType": "realm-config", "name": "lab"})
+    found = client.sbc("GET", "configuration/configElements", token, params={"elementType": "realm-config", "identifier": "lab"})
     assert "<value>edited</value>" in found.text
-    assert client.sbc("DELETE", "configuration/configElements", token, params={"elementType": "realm-config", "name": "lab"}).status_code == 204
+    assert client.sbc("DELETE", "configuration/configElements", token, params={"elementType": "realm-config", "identifier": "lab"}).status_code == 204
 
     saved = client.sbc("PUT", "configuration/management", token, params={"action": "save"})
     assert saved.status_code == 202
@@ -166,4 +166,4 @@ def test_supported_versions_needs_bearer(client):
     token = client.sbc_token()
     reply = client.request("GET", "/rest/api/supportedversions", headers={"Authorization": "Bearer " + token})
     assert "<latestVersion>v1.2</latestVersion>" in reply.text
-    assert "<version>v1.1</version><version>v1.0</version>" in reply.text
+    assert "<otherVersions><version>v1.0</version><version>v1.1</version></otherVersions>" in reply.text  # oldest first

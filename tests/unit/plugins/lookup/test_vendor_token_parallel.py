@@ -15,12 +15,14 @@ PROCESSES = 20
 # while one of them holds a lock would hang the child.
 CHILD = '''
 import json, sys
-from ansible_collections.apiauth.vendors.plugins.lookup.vendor_token import LookupModule
-url, ca_path, cache_dir = sys.argv[1:4]
+from ansible.plugins.loader import init_plugin_loader, lookup_loader
+url, ca_path, cache_dir, collections = sys.argv[1:5]
+init_plugin_loader([collections])  # as ansible-playbook does: the lookup's options are defined by its documentation
+lookup = lookup_loader.get('apiauth.vendors.vendor_token')
 sys.stdin.read()  # the start signal: all children are up and waiting together
 try:
-    token = LookupModule().run(['oracle_sbc'], variables={}, url=url, username='admin', password='sbc-admin-pass',
-                               ca_path=ca_path, token_cache_dir=cache_dir)[0]
+    token = lookup.run(['oracle_sbc'], variables={}, url=url, username='admin', password='sbc-admin-pass',
+                       ca_path=ca_path, token_cache_dir=cache_dir)[0]
     print(json.dumps(['ok', token]))
 except Exception as exc:
     print(json.dumps(['error', repr(exc)]))
@@ -37,7 +39,7 @@ def test_twenty_parallel_lookups_make_one_login(simulator, tmp_path):
     simulator.configure(latency=0.2)
     # Whatever this interpreter imports from (ansible-test puts its own ansible there), the collection first.
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([collections_root()] + [p for p in sys.path if p]))
-    args = [sys.executable, '-c', CHILD, simulator.url, simulator.ca_path, str(tmp_path / 'cache')]
+    args = [sys.executable, '-c', CHILD, simulator.url, simulator.ca_path, str(tmp_path / 'cache'), collections_root()]
     procs = [subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True)
              for _dummy in range(PROCESSES)]
     for proc in procs:

@@ -37,7 +37,7 @@ USERS = {
 }
 SECRETS = ['sbc-admin-pass', 'other-admin-pass', 'bfi-pass', 'bigid-user-token-0123456789', 'bigid-pass']
 REALM = ('<configElement><elementType>realm-config</elementType>'
-         '<attribute><name>name</name><value>fault-matrix</value></attribute></configElement>')
+         '<attribute><name>identifier</name><value>fault-matrix</value></attribute></configElement>')
 # What nginx in front of an appliance answers when the appliance fails.
 HTML_500 = ('<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server '
             'Error</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n')
@@ -343,8 +343,15 @@ def test_503_burst_longer_than_the_retries_fails_naming_the_status(bench, op):
 
 
 # -- dropped connections ----------------------------------------------------------------------------------------
+# A login, a read and a token exchange are safe to send again; a change (including the SBC re-authentication,
+# which kills the token it replaces) is not: the HTTP layer cannot tell a connection dropped before the server
+# acted from one dropped after, so a change whose connection is lost once it was sent fails as 'maybe_applied'.
+REPLAYABLE = [SBC_LOGIN, SBC_READ, BIGFIX_LOGIN, BIGID_EXCHANGE]
+CHANGES = [SBC_REAUTH, SBC_LOCK, SBC_UNLOCK, SBC_WRITE]
+MAYBE_APPLIED = 'the change may have been applied. It was not sent again'
 
-@each_op
+
+@pytest.mark.parametrize('op', REPLAYABLE, ids=repr)
 def test_dropped_connection_is_retried(bench, op):
     session = op.prepare(bench)
     bench.start()
@@ -354,7 +361,7 @@ def test_dropped_connection_is_retried(bench, op):
     assert bench.sleeps == BACKOFF[:1]
 
 
-@each_op
+@pytest.mark.parametrize('op', REPLAYABLE, ids=repr)
 def test_connection_dropped_every_time_fails_after_bounded_attempts(bench, op):
     session = op.prepare(bench)
     bench.start()
@@ -365,6 +372,49 @@ def test_connection_dropped_every_time_fails_after_bounded_attempts(bench, op):
     assert op.attempts(bench) == [None] * (RETRIES + 1)
     assert bench.sleeps == BACKOFF
     failed_untouched(bench, op, session, err)
+
+
+def after_dropped_reauthentication(bench, session, applied):
+    if applied:
+        # The SBC re-authenticated: our token is dead and the lock went to a token we never got.
+        after_slow_reauthentication(bench, session)
+    else:
+        reauthentication_left_the_lock_alone(bench, session)
+
+
+def after_dropped_lock(bench, session, applied):
+    if applied:
+        after_slow_lock(bench, session)
+
+
+def after_dropped_unlock(bench, session, applied):
+    assert bench.lock_owner() == (None if applied else bench.fingerprint(session.cached().token))
+
+
+def after_dropped_write(bench, session, applied):
+    assert [(e['applied'], e['is_lock_owner']) for e in bench.wire(kind='config_write')] == [(200 if applied else None, True)]
+
+
+AFTER_DROP = {'sbc-reauthentication': after_dropped_reauthentication, 'sbc-lock': after_dropped_lock,
+              'sbc-unlock': after_dropped_unlock, 'sbc-config-write': after_dropped_write}
+
+
+@pytest.mark.parametrize('op', CHANGES, ids=repr)
+@pytest.mark.parametrize('applied', [False, True], ids=['dropped-before-acting', 'dropped-after-acting'])
+def test_change_whose_connection_is_lost_is_not_sent_again(bench, op, applied):
+    """Issue 10 point 4: once a change was sent, a lost connection never resends it, whether the server acted or not."""
+    session = op.prepare(bench)
+    bench.start()
+    bench.sim.add_fault(path=op.path, method=op.method, action='apply_drop' if applied else 'drop', times=1)
+    err = bench.fails(op.run, bench, session)
+    assert err.status is None and err.reason == 'maybe_applied' and err.vendor == op.vendor, (err.reason, str(err))
+    assert str(err).startswith('%s: the connection to 127.0.0.1:%d was lost after the request was sent'
+                               % (op.sent, bench.sim.port)), str(err)
+    assert MAYBE_APPLIED in str(err) and 'before repeating it' in str(err)
+    assert op.attempts(bench) == [None]  # exactly one attempt: nothing sent twice
+    assert bench.sleeps == []
+    op.check_message(bench, session, err)
+    AFTER_DROP[op.name](bench, session, applied)
 
 
 # -- slow replies -----------------------------------------------------------------------------------------------
@@ -653,10 +703,13 @@ def test_every_row_of_the_reliability_table_is_a_test_that_exists():
     named = [found[0] for found in named]
     here = set()
     for test in (test_503_burst_shorter_than_the_retries_is_recovered, test_503_burst_longer_than_the_retries_fails_naming_the_status,
-                 test_dropped_connection_is_retried, test_connection_dropped_every_time_fails_after_bounded_attempts,
                  test_slow_reply_past_the_timeout_fails_at_once_and_is_not_sent_again, test_500_with_an_html_page_fails_without_the_page,
                  test_malformed_reply_fails_clearly):
         here.update('%s[%s]' % (test.__name__, op.name) for op in OPS)
+    for test in (test_dropped_connection_is_retried, test_connection_dropped_every_time_fails_after_bounded_attempts):
+        here.update('%s[%s]' % (test.__name__, op.name) for op in REPLAYABLE)
+    here.update('%s[%s-%s]' % (test_change_whose_connection_is_lost_is_not_sent_again.__name__, when, op.name)
+                for op in CHANGES for when in ('dropped-before-acting', 'dropped-after-acting'))
     here.update('%s[%s]' % (test_cut_off_xml_or_json_fails_clearly_without_quoting_the_body.__name__, op.name) for op in WITH_BODY)
     here.update('%s[%s]' % (test_token_revoked_early.__name__, name) for name in REVOKED)
     here.update('%s[%s]' % (test_lock_stolen_after_our_token_expired.__name__, name) for name in STOLEN)

@@ -97,7 +97,7 @@ def test_lock_guard_stops_a_write_after_the_lock_is_lost(simulator, make):
     acquire(make('oracle_sbc', clock))
     simulator.revoke()
     session = make('oracle_sbc', clock)
-    body = '<configElement><elementType>realm-config</elementType><attribute><name>name</name><value>x</value></attribute></configElement>'
+    body = '<configElement><elementType>realm-config</elementType><attribute><name>identifier</name><value>x</value></attribute></configElement>'
     with pytest.raises(ApiAuthError) as err:
         call(session, 'POST', 'configuration/configElements', data=body, headers={'Content-Type': 'application/xml'},
              guard=lock_guard)

@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The keeper: a detached process that keeps the SBC lock's token alive while its run holds the lock.
+
+A play may hold the lock across tasks that make no SBC call (a pause, a long task on other hosts)
+for longer than a token lives. ``sbc_config_lock state=present`` therefore forks one keeper per
+lock. Each second it looks at the cached record and at its run, and re-authenticates the token
+through VendorSession (under the cache lock, as every task does: the lock moves to the new token,
+never a fresh login while the token lives) once less than ``refresh_margin`` (less a poll, at
+least MIN_MARGIN) seconds are left. It exits, leaving the lock as it is, as soon as:
+
+* the lock is released, taken by another run, lost, or its token has expired ("released");
+* its run (the ansible-playbook process) is gone: killed, crashed, an AWX job cancelled ("run_gone").
+  The lock stays with the cached token: the run's next start takes it over at once, and otherwise
+  the SBC frees it when the token expires (see docs/sbc_lock_ownership.md for why);
+* ``max_hold`` seconds have passed since its run took the lock ("max_hold");
+* another keeper is registered for the lock ("superseded").
+
+It is forked twice with a new session in between, so it is not a child of the module (which must
+return), receives no signal meant for the play's process group, and keeps none of the module's
+file descriptors: Ansible reads the module's stdout until every writer has closed it. The module's
+code is already imported when it forks (AnsiballZ deletes its payload once the module returns), and
+the child always leaves through os._exit, never back into the module.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import time
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS
+from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import GONE, process_stat, run_state, same_run
+
+POLL = 1.0
+MIN_MARGIN = 2  # renew at least this long before expiry: a poll and a reply fit in it
+PROCESS_NAME = b'apiauth-keeper'  # what ps and /proc/<pid>/comm show
+
+
+def _me():
+    stat = process_stat(os.getpid())
+    return {'pid': os.getpid(), 'start': stat[1] if stat else None}
+
+
+def keeper_alive(keeper):
+    """Whether the keeper recorded as ``{'pid', 'start'}`` still runs."""
+    if not isinstance(keeper, dict) or not isinstance(keeper.get('pid'), int):
+        return False
+    stat = process_stat(keeper['pid'])
+    return stat is not None and stat[0] not in ('Z', 'X') and (keeper.get('start') is None or stat[1] == keeper['start'])
+
+
+def _mine(record, run, now):
+    """Whether ``record`` still says: a live token whose lock ``run`` holds."""
+    return bool(record is not None and record.alive(now) and record.data.get('locked') and same_run(record.data.get('lock_run'), run))
+
+
+def _register(session, run, me, now):
+    """Record ``me`` as the lock's keeper unless another live keeper is; False when there is nothing to keep."""
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        if not _mine(record, run, now):
+            return False
+        current = record.data.get('lock_keeper')
+        if current and current.get('pid') != me['pid'] and keeper_alive(current):
+            return False
+        record.data['lock_keeper'] = me
+        slot.write(record)
+        return True
+
+
+def _leave(session, run, me, now):
+    """Unregister ``me``, unless its run holds the lock again (released and re-taken between two polls): then the
+    module that re-took it has seen this keeper registered and started none, so keep on. True when leaving."""
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        if record is None or (record.data.get('lock_keeper') or {}).get('pid') != me['pid']:
+            return True
+        if run is not None and _mine(record, run, now):
+            return False
+        record.data.pop('lock_keeper', None)
+        slot.write(record)
+        return True
+
+
+def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sleep):
+    """The keeper's loop; returns why it stopped (see the module docstring)."""
+    me = me or _me()
+    if not _register(session, run, me, clock()):
+        return 'superseded'
+    margin = session.settings.refresh_margin
+    try:
+        while True:
+            if run_state(run) == GONE:
+                return 'run_gone'
+            now = clock()
+            if now >= until:
+                return 'max_hold'
+            record = session.cached()
+            if not _mine(record, run, now):
+                if _leave(session, run, me, now):
+                    return 'released'
+                continue
+            if (record.data.get('lock_keeper') or {}).get('pid') != me['pid']:
+                return 'superseded'
+            if record.remaining(now) <= margin:
+                try:
+                    session.token()  # decides again under the cache lock: a task may have renewed it meanwhile
+                except ApiAuthError as exc:
+                    # Told to the run through the record; the run's next SBC call renews or reports the loss itself.
+                    session.update_state(keeper_error=exc.message)
+            sleep(poll)
+    finally:
+        _leave(session, None, me, clock())
+
+
+def _detach():
+    """Leave the module's directory, terminal and file descriptors behind."""
+    os.chdir('/')
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    try:
+        limit = min(os.sysconf('SC_OPEN_MAX'), 65536)
+    except (AttributeError, ValueError, OSError):
+        limit = 4096
+    os.closerange(3, limit)
+    try:
+        import ctypes  # best effort: a name ps shows; PR_SET_NAME is 15
+
+        ctypes.CDLL(None).prctl(15, PROCESS_NAME, 0, 0, 0)
+    except Exception:  # pylint: disable=broad-except  # not Linux, no libc symbol
+        pass
+
+
+def keeper_settings(settings):
+    """The task's settings with the keeper's renewal margin: a poll later than the tasks renew, so while tasks run they
+    renew first and the keeper seldom replaces a token a task has just read (that task would get a 401 and resend
+    with the new token: safe, but a wasted call)."""
+    direct = dict((name, getattr(settings, name, None)) for name in COMMON_OPTIONS)
+    direct['refresh_margin'] = int(max(settings.refresh_margin - POLL, MIN_MARGIN))
+    return vendor_settings(settings.vendor, direct, environ={})
+
+
+def start_keeper(settings, run, until):
+    """Fork a detached keeper for ``run``'s lock; returns its pid (None if the fork failed)."""
+    session = VendorSession(keeper_settings(settings))  # made before forking: everything the keeper needs is imported now
+    session.http  # pylint: disable=pointless-statement  # imports requests before AnsiballZ removes its payload
+    read_end, write_end = os.pipe()
+    first = os.fork()
+    if first == 0:
+        code = 0
+        try:
+            os.close(read_end)
+            os.setsid()
+            second = os.fork()
+            if second:
+                os.write(write_end, str(second).encode('ascii'))
+            else:
+                os.close(write_end)
+                _detach()
+                keep(session, run, until)
+        except BaseException:  # pylint: disable=broad-except  # the child must never return into the module
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks = []
+    try:
+        while True:
+            chunk = os.read(read_end, 64)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        os.waitpid(first, 0)
+    text = b''.join(chunks).decode('ascii')
+    return int(text) if text.isdigit() else None
+
+
+def ensure_keeper(session, run, until):
+    """Start a keeper for ``run``'s lock unless a live one is registered; returns (pid, started)."""
+    record = session.cached()
+    current = record.data.get('lock_keeper') if record is not None else None
+    if keeper_alive(current):
+        return current['pid'], False
+    return start_keeper(session.settings, run, until), True

@@ -1,0 +1,318 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Oracle SBC configuration elements: read them, compare them with a desired state, write only the difference.
+
+Everything goes through a VendorSession (one token, renewed in place, so the configuration lock survives
+long runs) and request.call (the vendor's own words in every error). Reads are made per element type,
+paged with offset/maxElements, never per element: a run that changes nothing costs one GET per type.
+
+Assumed where the SBC documents are silent (docs: tests/simulator/sbc_elements.py says the same):
+a PUT changes only the attributes it carries; a multi-valued attribute is a repeated <attribute>;
+the metadata marks key attributes with <key>true</key> (isKey and keyAttribute are read too).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import xml.etree.ElementTree as ET
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_xml_text
+from ansible_collections.apiauth.vendors.plugins.module_utils.request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import lock_guard
+
+ELEMENTS_PATH = 'configuration/configElements'
+METADATA_PATH = 'configuration/elementTypes/metadata'
+MANAGEMENT_PATH = 'configuration/management'
+PAGE_SIZE = 500
+MAX_PAGES = 200  # 100,000 elements of one type: more than an SBC holds; bounds a server that ignores offset
+MANAGEMENT_ORDER = ('verify', 'save', 'activate')
+_MANAGEMENT_METHODS = {'verify': 'PUT', 'save': 'PUT', 'activate': 'POST'}
+
+# Key attributes of the common element types (Oracle SBC configuration guide); others come from the metadata.
+KEY_ATTRIBUTES = {
+    'realm-config': ('identifier',),
+    'session-agent': ('hostname',),
+    'session-group': ('group-name',),
+    'steering-pool': ('ip-address', 'start-port', 'realm-id'),
+    'sip-interface': ('realm-id',),
+    'sip-manipulation': ('name',),
+    'phy-interface': ('name',),
+    'network-interface': ('name', 'sub-port-id'),
+    'local-policy': ('from-address', 'to-address', 'source-realm'),
+}
+
+
+def config_error(message, reason='bad_option'):
+    return ApiAuthError(message, vendor='oracle_sbc', reason=reason)
+
+
+# -- values -------------------------------------------------------------------------------------------
+def normalise_value(value, where):
+    """An attribute value as the SBC writes it: text, or a list of texts for a multi-valued attribute."""
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value)):
+        raise config_error('%s: sub-elements (nested mappings) are not supported by this module; change them with '
+                           'apiauth.vendors.vendor_request' % where)
+    if isinstance(value, list):
+        return [normalise_value(item, where) for item in value]
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'enabled' if value else 'disabled'
+    return str(value)
+
+
+def same_value(current, wanted):
+    if isinstance(wanted, list):
+        current = [] if current is None else current if isinstance(current, list) else [current]
+        return current == wanted
+    return (current if current is not None else None) == wanted
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def parse_elements(text):
+    """[(elementType, {attribute: value or [values]}, has_sub_elements)] from a configElements reply body."""
+    try:
+        root = parse_xml_text(text or '<response/>')
+    except ET.ParseError as exc:
+        raise config_error('Oracle SBC GET %s: the reply does not parse as XML (%s)' % (ELEMENTS_PATH, exc), reason='bad_reply')
+    data = root.find('data') if root.tag == 'response' else root
+    found = []
+    for elem in (data.iter('configElement') if data is not None else ()):
+        attrs = {}
+        for attribute in elem.findall('attribute'):
+            name = (attribute.findtext('name') or '').strip()
+            if not name:
+                continue
+            value = attribute.findtext('value') or ''
+            if name in attrs:
+                attrs[name] = (attrs[name] if isinstance(attrs[name], list) else [attrs[name]]) + [value]
+            else:
+                attrs[name] = value
+        found.append(((elem.findtext('elementType') or '').strip(), attrs, elem.find('subElement') is not None))
+    return found
+
+
+def read_type(session, element_type, running=False, filters=None, page_size=PAGE_SIZE):
+    """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters."""
+    elements, seen = [], set()
+    offset = 0
+    for _page in range(MAX_PAGES):
+        query = {'elementType': element_type, 'offset': offset, 'maxElements': page_size}
+        if running:
+            query['running'] = 'true'
+        query.update(filters or {})
+        try:
+            reply = call(session, 'GET', ELEMENTS_PATH, query=query)
+        except ApiAuthError as exc:
+            if exc.status == 404 and filters:
+                return []  # selected by key, and there is none
+            raise
+        page = parse_elements(reply['content'])
+        fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
+        for item in fresh:
+            seen.add(repr(sorted(item[1].items())))
+        elements.extend(fresh)
+        if len(page) < page_size or not fresh:  # a short page is the last; a repeated one means offset is ignored
+            return elements
+        offset += len(page)
+    raise config_error('Oracle SBC: more than %d pages of %s elements; giving up' % (MAX_PAGES, element_type), reason='bad_reply')
+
+
+def metadata_keys(session, element_type):
+    """The key attributes of ``element_type`` from configuration/elementTypes/metadata."""
+    reply = call(session, 'GET', METADATA_PATH, query={'elementType': element_type})
+    keys = []
+    try:
+        root = parse_xml_text(reply['content'] or '<response/>')
+    except ET.ParseError:
+        root = None
+    for meta in (root.iter('attributeMetadata') if root is not None else ()):
+        flag = next((meta.findtext(tag) for tag in ('key', 'isKey', 'keyAttribute') if meta.find(tag) is not None), '')
+        name = (meta.findtext('name') or '').strip()
+        if name and (flag or '').strip().lower() in ('true', 'yes', '1'):
+            keys.append(name)
+    if not keys:
+        raise config_error('Oracle SBC: the metadata of element type %r names no key attribute; give keys explicitly'
+                           % element_type)
+    return tuple(keys)
+
+
+def resolve_keys(session, element_type, keys, known):
+    """Key attributes for a type: given, else the built-in table, else the SBC's metadata (asked once per type)."""
+    if keys:
+        return tuple(keys)
+    if element_type in KEY_ATTRIBUTES:
+        return KEY_ATTRIBUTES[element_type]
+    if element_type not in known:
+        known[element_type] = metadata_keys(session, element_type)
+    return known[element_type]
+
+
+# -- desired state ------------------------------------------------------------------------------------
+class Desired(object):
+    """One element as the user wants it."""
+
+    def __init__(self, element_type, attributes, keys, state, index):
+        self.element_type = element_type
+        self.state = state
+        self.keys = keys
+        where = 'element %d (%s)' % (index, element_type)
+        if not isinstance(attributes, dict) or not attributes:
+            raise config_error('%s: attributes must be a non-empty mapping of attribute name to value' % where)
+        self.attributes = dict((str(name), normalise_value(value, '%s attribute %r' % (where, name)))
+                               for name, value in attributes.items())
+        missing = [key for key in keys if not self.attributes.get(key)]
+        if missing:
+            raise config_error('%s: the key attribute(s) %s must be given in attributes (keys of %s: %s)'
+                               % (where, ', '.join(missing), element_type, ', '.join(keys)))
+        for key in keys:
+            if isinstance(self.attributes[key], list):
+                raise config_error('%s: key attribute %r must be a single value' % (where, key))
+        self.key = tuple(self.attributes[key] for key in keys)
+
+    @property
+    def label(self):
+        return '%s %s' % (self.element_type, ', '.join('%s=%s' % pair for pair in zip(self.keys, self.key)))
+
+    def key_dict(self):
+        return dict(zip(self.keys, self.key))
+
+
+def desired_elements(session, specs):
+    """Desired objects from the module's element specs; every input error is raised before anything is sent."""
+    known, wanted, seen, type_keys = {}, [], {}, {}
+    for index, spec in enumerate(specs, 1):
+        element_type = (spec.get('element_type') or '').strip()
+        if not element_type:
+            raise config_error('element %d: element_type is required' % index)
+        state = spec.get('state') or 'present'
+        if state not in ('present', 'absent'):
+            raise config_error('element %d (%s): state must be present or absent' % (index, element_type))
+        keys = resolve_keys(session, element_type, spec.get('keys'), known)
+        if type_keys.setdefault(element_type, keys) != keys:
+            raise config_error('element %d (%s): keys %s differ from the keys %s given for another %s element'
+                               % (index, element_type, ', '.join(keys), ', '.join(type_keys[element_type]), element_type))
+        desired = Desired(element_type, spec.get('attributes'), keys, state, index)
+        if (element_type, desired.key) in seen:
+            raise config_error('element %d: %s is also element %d; give each element once' % (index, desired.label, seen[(element_type, desired.key)]))
+        seen[(element_type, desired.key)] = index
+        wanted.append(desired)
+    return wanted
+
+
+# -- planning and applying ----------------------------------------------------------------------------
+def plan(desired, current):
+    """The per-element result (action, before, after) of bringing ``current`` (attributes or None) to ``desired``."""
+    key = desired.key_dict()
+    result = dict(element_type=desired.element_type, key=key, state=desired.state, action='none', changed=False,
+                  before=None, after=None, changed_attributes=[])
+    if current is not None:
+        result['before'] = dict((name, current.get(name)) for name in desired.attributes)
+    if desired.state == 'absent':
+        if current is not None:
+            result.update(action='delete', changed=True)
+        return result
+    result['after'] = dict(desired.attributes)
+    if current is None:
+        result.update(action='create', changed=True, changed_attributes=sorted(desired.attributes))
+        return result
+    differs = sorted(name for name, value in desired.attributes.items() if not same_value(current.get(name), value))
+    if differs:
+        result.update(action='update', changed=True, changed_attributes=differs)
+    return result
+
+
+def element_body(element_type, attributes):
+    """The <configElement> XML of a POST or PUT; a list value becomes repeated attributes."""
+    root = ET.Element('configElement')
+    ET.SubElement(root, 'elementType').text = element_type
+    for name, value in attributes.items():
+        for one in (value if isinstance(value, list) else [value]):
+            attribute = ET.SubElement(root, 'attribute')
+            ET.SubElement(attribute, 'name').text = name
+            ET.SubElement(attribute, 'value').text = one
+    return ET.tostring(root, encoding='unicode')
+
+
+def _write(session, desired, result):
+    if result['action'] == 'delete':
+        query = dict(desired.key_dict(), elementType=desired.element_type)
+        return call(session, 'DELETE', ELEMENTS_PATH, query=query, guard=lock_guard)
+    if result['action'] == 'create':
+        attributes = desired.attributes
+        method = 'POST'
+    else:  # only the key and what differs: attributes the user did not name are left as they are
+        attributes = dict(desired.key_dict())
+        attributes.update((name, desired.attributes[name]) for name in result['changed_attributes'])
+        method = 'PUT'
+    return call(session, method, ELEMENTS_PATH, data=element_body(desired.element_type, attributes),
+                headers={'Content-Type': 'application/xml'}, guard=lock_guard)
+
+
+def diff_entry(result):
+    """What --diff shows for one element: the key and the attributes that change, before and after."""
+    def side(values, present):
+        if not present:
+            return {}
+        shown = dict(result['key'])
+        shown.update((name, (values or {}).get(name)) for name in result['changed_attributes'])
+        return shown
+    label = '%s %s' % (result['element_type'], ', '.join('%s=%s' % item for item in sorted(result['key'].items())))
+    if result['action'] == 'delete':
+        before = dict(result['key'])
+        before.update(result['before'] or {})
+        after = {}
+    else:
+        before = side(result['before'], result['action'] == 'update')
+        after = side(result['after'], True)
+    return dict(before=before, after=after, before_header='%s (before)' % label, after_header='%s (after)' % label)
+
+
+def apply(session, specs, check_mode=False, management=(), force_management=False, operation_timeout=300):
+    """Bring the SBC to the desired elements; returns the module result (changed, results, writes, management, diff).
+
+    Outside check mode the lock is checked once before any read (reads need no lock, but a run that is going to
+    fail for want of it should fail before it reads); every write is guarded again, as the token may be replaced.
+    """
+    desired = desired_elements(session, specs)
+    if not check_mode:
+        lock_guard(session.token())
+    current = {}
+    type_keys = dict((item.element_type, item.keys) for item in desired)
+    for element_type in sorted(type_keys):
+        for _etype, attrs, _sub in read_type(session, element_type):
+            current[(element_type, tuple(attrs.get(key) for key in type_keys[element_type]))] = attrs
+    results, writes = [], 0
+    for item in desired:
+        result = plan(item, current.get((item.element_type, item.key)))
+        if result['changed'] and not check_mode:
+            try:
+                _write(session, item, result)
+            except ApiAuthError as exc:
+                exc.message = '%s: %s' % (item.label, exc.message)
+                exc.args = (exc.message,)
+                exc.result = dict(changed=writes > 0, results=results + [dict(result, changed=False, failed=True)], writes=writes)
+                raise
+            writes += 1
+        results.append(result)
+    changed = any(result['changed'] for result in results)
+    ran = []
+    if management and (changed or force_management):
+        for action in MANAGEMENT_ORDER:
+            if action not in management:
+                continue
+            if not check_mode:
+                try:
+                    call(session, _MANAGEMENT_METHODS[action], MANAGEMENT_PATH, query={'action': action},
+                         wait_for_operation=True, operation_timeout=operation_timeout, guard=lock_guard)
+                except ApiAuthError as exc:
+                    exc.message = 'after %d write(s), %s: %s' % (writes, action, exc.message)
+                    exc.args = (exc.message,)
+                    exc.result = dict(changed=changed, results=results, writes=writes, management=ran)
+                    raise
+            ran.append(action)
+    return dict(changed=changed or bool(ran), results=results, writes=writes, management=ran,
+                diff=[diff_entry(result) for result in results if result['changed']])

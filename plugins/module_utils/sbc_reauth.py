@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the apiauth.vendors collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Noticing an Oracle SBC whose re-authentication acted as a fresh login, and getting the lock back.
+
+Oracle documents that re-authenticating with the current token in the body keeps the configuration
+lock, but not the body's shape. An appliance that does not read the body answers with a new token
+all the same, and the lock stays with the replaced token, which lives on until it expires. The sign
+is a lock-requiring call refused with 423 while the token record says the lock is ours and a token
+it replaced is still alive. Then the lock is released with that old token and taken with the
+current one; the token record remembers that this appliance renews that way, and the driver hands
+the lock over at each later renewal (drivers/oracle_sbc.py). A 423 means the call was refused, not
+applied: the caller may send that one call once more, and nothing else is repeated.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+NOTICE = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock stayed with '
+          'the replaced token. %s; later renewals hand the lock over the same way. Check which re-authentication body this '
+          'appliance takes (playbooks/check_appliance.yml, docs/protocols.md)')
+MOVED = 'It was released with that token and taken with the new one'
+RELEASED = 'It was released with that token'
+
+
+def _alive_replaced(record, now):
+    """Tokens this record's token replaced that may still be alive, newest first."""
+    return [token for token, expires in reversed(record.data.get('replaced') or [])
+            if token and (expires is None or expires > now)]
+
+
+def _post(session, resource, token):
+    return session.http.request('POST', session.driver.api_url(resource), headers=session.driver.auth_headers(token))
+
+
+def _release_with_replaced(session, record, now):
+    """Unlock with each replaced, still-alive token until one held the lock; True if one did."""
+    for token in _alive_replaced(record, now):
+        if _post(session, 'configuration/unlock', token).status == 204:
+            return True
+    return False
+
+
+def recover_lock(session, reply, clock=time.time):
+    """After ``reply`` (a 423 to a lock-requiring call, or to taking the lock): if a renewal left the lock with the token
+    it replaced, move the lock to the current token. True when the current token now holds the lock."""
+    if session.driver.name != 'oracle_sbc' or reply.status != 423 or session.key is None:
+        return False
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        now = clock()
+        if record is None or not record.data.get('locked') or not record.alive(now):
+            return False
+        if not _release_with_replaced(session, record, now):
+            return False  # no replaced token held it: the lock is really someone else's, or gone
+        taken = _post(session, 'configuration/lock', record.token)
+        record.data['replaced'] = []
+        if taken.status != 204:
+            record.data.update(locked=False, lock_lost='handover')
+            slot.write(record)
+            return False
+        first = not record.data.get('reauth_as_login')
+        record.data['reauth_as_login'] = True
+        slot.write(record)
+    session.events.append('lock_handover')
+    if first:
+        session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), MOVED))
+    return True
+
+
+def release_with_replaced(session, clock=time.time):
+    """Unlock refused for the current token: if a token it replaced still holds the lock, release it with that one.
+    True when the lock was released that way."""
+    if session.driver.name != 'oracle_sbc' or session.key is None:
+        return False
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        now = clock()
+        if record is None or not record.data.get('locked') or not _release_with_replaced(session, record, now):
+            return False
+        first = not record.data.get('reauth_as_login')
+        record.data.update(replaced=[], reauth_as_login=True)
+        slot.write(record)
+    session.events.append('lock_handover')
+    if first:
+        session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), RELEASED))
+    return True

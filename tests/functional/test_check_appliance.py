@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+"""playbooks/check_appliance.yml: what it reports about an appliance, for each re-authentication behaviour."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+
+from playbook_runner import COLLECTION_ROOT, explain
+
+PLAYBOOK = os.path.join(COLLECTION_ROOT, 'playbooks', 'check_appliance.yml')
+
+
+def run(runner, **extra):
+    report = os.path.join(runner.workdir, 'check-report.json')
+    proc, _result = runner.run(PLAYBOOK, extra_vars=dict(extra, check_appliance_report=report))
+    assert proc.returncode == 0, explain(proc)
+    import json
+    with open(report) as handle:
+        return proc, json.load(handle)
+
+
+def test_read_only_check_logs_in_reads_and_changes_nothing(simulator, runner):
+    proc, report = run(runner)
+    assert report['login'] == 'ok' and report['latest_version'] == 'v1.2'
+    assert report['other_versions'] == ['v1.0', 'v1.1']
+    assert report['read'].endswith('HTTP 200')
+    assert report['reauth_body'].startswith('not known yet')
+    kinds = [e['kind'] for e in simulator.journal_entries(vendor='oracle_sbc')]
+    assert kinds == ['login', 'versions', 'config_read']
+    assert 'sbc-admin-pass' not in proc.stdout
+
+
+@pytest.mark.parametrize('shape', ('token', 'accessToken', 'raw', 'ignored'))
+def test_lock_cycle_reports_the_reauth_body_the_appliance_takes(simulator, runner, shape):
+    simulator.configure(sbc_reauth_body=shape)
+    proc, report = run(runner, check_lock_cycle=True)
+    assert report['reauth_body'] == ('token' if shape == 'ignored' else shape)
+    assert report['renewal_acts_as_login'] is (shape == 'ignored')
+    assert report['lock_cycle'] == 'lock taken, token renewed, lock released'
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
+    assert not simulator.journal_entries(kind='config_write')
+    if shape == 'ignored':
+        assert 'as a fresh login' in proc.stdout
+    assert 'sbc-admin-pass' not in proc.stdout

@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+"""The SBC re-authentication body against each shape an appliance may take, and an appliance that answers a
+renewal as a fresh login (the simulator's sbc_reauth_body setting)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire, lock_guard, release
+
+SHAPES = ('token', 'accessToken', 'raw')
+
+
+class Clock(object):
+    def __init__(self):
+        import time
+        self.now = time.time()
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def make(simulator, tmp_path):
+    def factory(clock, warnings=None, **options):
+        direct = dict(username='admin', password='sbc-admin-pass', url=simulator.url, ca_path=simulator.ca_path,
+                      token_cache_dir=str(tmp_path / 'cache'))
+        direct.update(options)
+        warn = warnings.append if warnings is not None else None
+        session = VendorSession(vendor_settings('oracle_sbc', direct, environ={}), clock=clock, warn=warn)
+        session.http._sleep = lambda seconds: None
+        return session
+    return factory
+
+
+def reauths(sim):
+    return sim.journal_entries(vendor='oracle_sbc', kind='reauth')
+
+
+def realm(name):
+    return ('<configElement><elementType>realm-config</elementType><attribute><name>identifier</name><value>%s</value></attribute>'
+            '<attribute><name>identifier</name><value>%s</value></attribute></configElement>' % (name, name))
+
+
+def write(session, name):
+    return call(session, 'POST', 'configuration/configElements', data=realm(name),
+                headers={'Content-Type': 'application/xml'}, guard=lock_guard)
+
+
+@pytest.mark.parametrize('shape', SHAPES)
+def test_renewal_finds_the_shape_the_appliance_takes_and_remembers_it(simulator, make, shape):
+    simulator.configure(sbc_reauth_body=shape)
+    clock = Clock()
+    first = make(clock).token()
+    clock.now += 500  # inside the refresh margin
+    second = make(clock).token()
+    clock.now += 500
+    make(clock).token()
+    tried = [(e['status'], e['body_token_fp']) for e in reauths(simulator)]
+    refused = SHAPES.index(shape)  # shapes tried before the accepted one, on the first renewal only
+    assert [status for status, _fp in tried] == [400] * refused + [200, 200]
+    # every attempt carried the live token; the one accepted chains to the next
+    assert [fp for _s, fp in tried] == [simulator.fingerprint(first.token)] * (refused + 1) + [simulator.fingerprint(second.token)]
+    assert make(clock).cached().data['reauth_body'] == shape
+    assert [e['kind'] for e in simulator.journal_entries(vendor='oracle_sbc')].count('login') == 1
+
+
+@pytest.mark.parametrize('shape', SHAPES)
+def test_reauth_body_set_by_the_operator_is_the_only_shape_sent(simulator, make, shape):
+    simulator.configure(sbc_reauth_body=shape)
+    clock = Clock()
+    make(clock, reauth_body=shape).token()
+    clock.now += 500
+    make(clock, reauth_body=shape).token()
+    assert [e['status'] for e in reauths(simulator)] == [200]
+
+
+def test_a_wrong_reauth_body_fails_naming_the_option_and_keeps_the_token(simulator, make):
+    simulator.configure(sbc_reauth_body='raw')
+    clock = Clock()
+    first = make(clock, reauth_body='token').token()
+    clock.now += 500
+    with pytest.raises(ApiAuthError) as caught:
+        make(clock, reauth_body='token').token()
+    assert caught.value.reason == 'reauth_body' and 'HTTP 400' in caught.value.message
+    assert 'reauth_body=auto' in caught.value.message
+    assert make(clock).cached().token == first.token  # never replaced by a fresh login while it lives
+    assert [e['status'] for e in reauths(simulator)] == [400]
+
+
+def test_reauth_body_must_be_a_known_shape(simulator, make):
+    with pytest.raises(ApiAuthError) as caught:
+        make(Clock(), reauth_body='json')
+    assert 'reauth_body must be one of auto, token, accessToken, raw' in caught.value.message
+
+
+def test_the_learned_shape_survives_a_fresh_login(simulator, make):
+    simulator.configure(sbc_reauth_body='raw')
+    clock = Clock()
+    make(clock).token()
+    clock.now += 500
+    make(clock).token()
+    clock.now += 700  # expired: a fresh login
+    make(clock).token()
+    clock.now += 500
+    make(clock).token()
+    assert [e['status'] for e in reauths(simulator)] == [400, 400, 200, 200]
+
+
+def test_a_renewal_that_acted_as_a_login_is_noticed_and_the_lock_handed_over(simulator, make):
+    simulator.configure(sbc_reauth_body='ignored')
+    clock = Clock()
+    warnings = []
+    assert acquire(make(clock, warnings))['changed'] is True
+    holder = simulator.state_snapshot()['lock']['owner_fp']
+    clock.now += 500
+    result = write(make(clock, warnings), 'after-renewal')
+    assert result['status'] == 200
+    writes = simulator.journal_entries(kind='config_write')
+    # refused once (423: nothing applied), then sent once more under the lock
+    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(423, False), (200, True)]
+    unlocks = simulator.journal_entries(kind='unlock')
+    assert [(e['status'], e['token_fp']) for e in unlocks] == [(204, holder)]  # released with the replaced token
+    assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.journal_entries(kind='reauth')[0]['new_token_fp']
+    assert len(warnings) == 1 and 'as a fresh login' in warnings[0]
+    assert make(clock).cached().data['reauth_as_login'] is True
+
+    # From now on each renewal hands the lock over at once: no write is refused again.
+    simulator.clear_journal()
+    clock.now += 500
+    assert write(make(clock, warnings), 'after-second-renewal')['status'] == 200
+    kinds = [(e['kind'], e['status']) for e in simulator.journal_entries(vendor='oracle_sbc')]
+    assert kinds == [('reauth', 200), ('unlock', 204), ('lock', 204), ('config_write', 200)]
+    assert len(warnings) == 1  # told once
+    assert release(make(clock))['changed'] is True
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
+
+
+def test_unlock_after_a_login_like_renewal_releases_with_the_replaced_token(simulator, make):
+    simulator.configure(sbc_reauth_body='ignored')
+    clock = Clock()
+    acquire(make(clock))
+    clock.now += 500
+    make(clock).token()  # renewal (acts as a login); nothing lock-requiring sent since
+    result = release(make(clock))
+    assert result['changed'] is True and result['lock_owner'] == 'none'
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
+
+
+def test_taking_the_lock_again_after_a_login_like_renewal_keeps_it(simulator, make):
+    simulator.configure(sbc_reauth_body='ignored')
+    clock = Clock()
+    acquire(make(clock))
+    clock.now += 500
+    make(clock).token()
+    assert acquire(make(clock))['locked'] is True
+    snapshot = simulator.state_snapshot()['lock']
+    assert snapshot['owner_fp'] == simulator.fingerprint(make(clock).cached().token)
+
+
+def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal(simulator, make):
+    clock = Clock()
+    acquire(make(clock))
+    clock.now += 500
+    make(clock).token()  # a proper renewal: the replaced token is dead
+    simulator.revoke()
+    simulator.lock_by_other()
+    with pytest.raises(ApiAuthError):
+        write(make(clock), 'never')
+    assert not simulator.journal_entries(kind='config_write', status=200)
+    assert simulator.state_snapshot()['lock']['held_by_other'] is True
