@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 module: sbc_config_element
 author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Make Oracle SBC configuration elements look as described, under the configuration lock
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Declarative configuration of Oracle SBC elements (C(configuration/configElements)). Give the element type and the
     attributes it should have (key attributes included); the module reads what the SBC has, compares only the attributes

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 module: sbc_config_info
 author: apiauth.vendors maintainers (@apiauth-vendors)
 short_description: Read Oracle SBC configuration elements as structured data
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Reads the elements of one type from C(configuration/configElements), from the candidate configuration (the one
     being edited) or the running one, all of them or those matching O(key), and returns each as a mapping of
