@@ -40,6 +40,7 @@ def refusal_message(body):
         return None
     return '; '.join(json_messages(body)) or 'no message'
 
+
 _MS_THRESHOLD = 1e11
 
 
