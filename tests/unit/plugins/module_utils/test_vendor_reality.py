@@ -9,13 +9,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.lookup import vendor_token
 from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.request import call, wait_operation
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire, lock_guard
-
-from ansible.errors import AnsibleError
 
 USERS = {
     'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},
@@ -91,15 +88,6 @@ def test_bigid_api_call_still_refused_after_the_re_exchange_fails_with_the_messa
         call(make('bigid'), 'GET', 'ds-connections')  # every system token is dead before it is used
     assert 'Authentication failed.' in caught.value.message and caught.value.reason == 'auth'
     assert bigid_kinds(simulator) == [('exchange', 200), ('api', 200), ('exchange', 200), ('api', 200)]
-
-
-def test_bigid_lookup_with_a_wrong_user_token_fails_with_the_vendors_message(simulator, tmp_path):
-    simulator.configure(bigid_refusal='ok')
-    with pytest.raises(AnsibleError) as caught:
-        vendor_token.LookupModule().run(['bigid'], variables={}, url=simulator.url, user_token='wrong-user-token-123',
-                                        ca_path=simulator.ca_path, token_cache_dir=str(tmp_path / 'cache'))
-    assert 'Failed to authenticate token.' in str(caught.value)
-    assert 'wrong-user-token-123' not in str(caught.value)
 
 
 # -- SBC asynchronous operations ------------------------------------------------------------------------------------
