@@ -53,12 +53,12 @@ TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.g
 
 all: test
 
-# Every stage on the newest ansible-core, then on the oldest, then the release checks.
+# Every stage on the newest ansible-core, then on the oldest. The release checks (`make lint`, 1-8 minutes) are a
+# separate CI step (.ci/run): with them, make test did not fit the 20-minute budget on a loaded two-core machine.
 test:
 	@t0=$$(date +%s); \
 	for core in $(CORES); do $(MAKE) --no-print-directory CORE=$$core test-core || exit 1; done; \
-	$(MAKE) --no-print-directory lint || exit 1; \
-	echo "<== test (ansible-core $(CORES) and lint) ok in $$(( $$(date +%s) - t0 ))s"
+	echo "<== test (ansible-core $(CORES)) ok in $$(( $$(date +%s) - t0 ))s"
 
 test-core: $(CORE_STAGES)
 

@@ -8,10 +8,10 @@ collections=${1:?usage: build_docs.sh COLLECTIONS DEST}
 dest=${2:?usage: build_docs.sh COLLECTIONS DEST}
 export ANSIBLE_COLLECTIONS_PATH=$collections
 rm -rf "$dest"
-mkdir -p -m 700 "$dest"   # antsibull-docs wants a directory only its owner may write
+mkdir -p "$dest" && chmod 700 "$dest"   # antsibull-docs wants a directory only its owner may write
 antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir "$dest" apiauth.vendors >/dev/null
 cd "$dest"
-mkdir -p -m 700 rst
+mkdir -p rst && chmod og-w rst
 antsibull-docs --config-file antsibull-docs.cfg collection --cleanup everything --fail-on-error --use-current \
     --dest-dir rst apiauth.vendors
 sphinx-build -M html rst build -c . -q -w warnings.txt 2>/dev/null || { cat warnings.txt; exit 1; }

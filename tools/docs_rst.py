@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the docs site's guides (docs/docsite/guides.yml) as RST under docs/docsite/rst/, and extra-docs.yml.
 
 The guides stay Markdown where they live; antsibull-docs and the Ansible docsite read only RST, so this converts
