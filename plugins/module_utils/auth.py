@@ -122,9 +122,6 @@ class VendorSession(object):
             try:
                 new = self.driver.renew(self.http, record, now)
                 self.events.append('renew')
-                notice = self.driver.renewal_notice(record, new)
-                if notice:
-                    self.warn(notice)
             except ApiAuthError as exc:
                 if exc.status != 401 or not ours:
                     raise self._in_context(exc, self.driver.action_name(renewal=True), renewal=True)

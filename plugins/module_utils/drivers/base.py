@@ -145,10 +145,6 @@ class VendorDriver(object):
         """What ``record`` says was learned about the server, for the lookup's output=dict (never a secret)."""
         return {}
 
-    def renewal_notice(self, old, new):
-        """What the user should be told about a renewal that replaced ``old`` by ``new`` (None: nothing)."""
-        return None
-
     def refused(self, reply):
         """True when a successful-looking API reply is an authentication refusal (BigID's HTTP 200 ones): it is then
         treated like a 401, with one new token and one more try."""

@@ -115,10 +115,7 @@ class Driver(VendorDriver):
         renewed.data['reauth_body'] = shape
         replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires + REPLACED_GRACE > now]
         renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
-        # Until this appliance is known to renew as documented, the first renewal under the lock checks that the lock
-        # moved (a keeper renewing between tasks would otherwise let it die with the old token on an appliance that
-        # ignores the body); an appliance known to renew like a login gets the lock handed over every time.
-        if record.data.get('locked') and record.data.get('reauth_as_login') is not False:
+        if record.data.get('locked') and record.data.get('reauth_as_login'):
             self.hand_over_lock(http, record.token, renewed)
         return renewed
 
@@ -138,13 +135,6 @@ class Driver(VendorDriver):
                                                      'each shape'), reason='reauth_body')
         raise ApiAuthError('no re-authentication body shape to try', vendor=self.name, reason='reauth_body')  # pragma: no cover
 
-    def renewal_notice(self, old, new):
-        """Said once per appliance: its renewal acted as a fresh login, and the lock was handed over to the new token."""
-        if old.data.get('reauth_as_login') is None and new.data.get('reauth_as_login') is True:
-            from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import MOVED, NOTICE
-            return NOTICE % (new.data.get('reauth_body', 'auto'), MOVED)
-        return None
-
     def hand_over_lock(self, http, old_token, record):
         """On an appliance whose renewal acts as a fresh login: release the lock with ``old_token``, take it with
         ``record``'s token. Returns True when ``record`` holds the lock afterwards; else marks it lost on ``record``."""
@@ -155,7 +145,6 @@ class Driver(VendorDriver):
             return True
         taken = http.request('POST', self.api_url('configuration/lock'), headers=self.auth_headers(record.token))
         if taken.status == 204:
-            record.data['reauth_as_login'] = True
             return True
         record.data['locked'] = False
         record.data['lock_lost'] = 'handover'

@@ -122,8 +122,8 @@ def test_a_renewal_that_acted_as_a_login_is_noticed_and_the_lock_handed_over(sim
     result = write(make(clock, warnings), 'after-renewal')
     assert result['status'] == 200
     writes = simulator.journal_entries(kind='config_write')
-    # the renewal itself checked that the lock moved and handed it over: the write is never refused
-    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(200, True)]
+    # refused once (423: nothing applied), then sent once more under the lock
+    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(423, False), (200, True)]
     unlocks = simulator.journal_entries(kind='unlock')
     assert [(e['status'], e['token_fp']) for e in unlocks] == [(204, holder)]  # released with the replaced token
     assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.journal_entries(kind='reauth')[0]['new_token_fp']
