@@ -22,7 +22,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import current_run
+from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import current_run
 
 MODULE = 'apiauth.vendors.vendor_request'
 GROUP = 'group/apiauth.vendors.%s'

@@ -156,9 +156,9 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.options import (COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS,
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import (COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS,
                                                                               TOKEN_CACHE_CHOICES)
 from ansible_collections.apiauth.vendors.plugins.plugin_utils._vendor_lookup import (VendorLookupBase, option_definitions,
                                                                                      register_definitions)
@@ -196,7 +196,7 @@ class LookupModule(VendorLookupBase):
     def _one(self, vendor, output, force, direct):
         settings = None
         try:
-            # The options as Ansible resolved them, for this vendor: options.py validates them as for a module.
+            # The options as Ansible resolved them, for this vendor: _options.py validates them as for a module.
             settings = vendor_settings(vendor, self.vendor_options(vendor, COMMON_OPTIONS), variables={}, environ={})
             session = VendorSession(settings, warn=display.warning)
             record = session.token(force=force)

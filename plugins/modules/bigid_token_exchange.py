@@ -95,8 +95,8 @@ exchanged:
   sample: true
 '''
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
 
 
 def main():

@@ -232,9 +232,9 @@ management:
   sample: ["verify", "save"]
 '''
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_config import apply
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply
 
 
 def main():

@@ -103,9 +103,9 @@ count:
   sample: 2
 '''
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_config import read_type
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import read_type
 
 
 def main():

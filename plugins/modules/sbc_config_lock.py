@@ -183,11 +183,11 @@ keeper_pid:
 
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.lock_keeper import ensure_keeper
-from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
-from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import ALIVE, run_state
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire, release
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._lock_keeper import ensure_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import ALIVE, run_state
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release
 
 
 def main():

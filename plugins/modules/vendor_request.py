@@ -227,11 +227,11 @@ operation:
   sample: {"operation": "save", "status": "success"}
 '''
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import VENDORS
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.module_base import build_module, fail, open_session
-from ansible_collections.apiauth.vendors.plugins.module_utils.request import call, encode_body
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import VENDORS
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, encode_body
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import run_lock_guard
 
 READS = ('GET',)
 

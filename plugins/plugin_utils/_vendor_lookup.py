@@ -30,7 +30,7 @@ import os
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-# Options whose variable and environment variable names are the vendor's (module_utils.options.VENDOR_SCOPED), and
+# Options whose variable and environment variable names are the vendor's (module_utils._options.VENDOR_SCOPED), and
 # the vendors that have each: variables <vendor>_<option>, environment variables <VENDOR>_<OPTION> (the drivers' tables).
 _ALL = ('oracle_sbc', 'bigfix_inventory', 'bigid')
 VENDOR_VARIABLES = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': _ALL, 'user_token': ('bigid',)}

@@ -48,15 +48,15 @@ def _raw_requests(elements):
 
 
 def _session(url, ca_path, cache_dir):
-    from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
+    from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
     settings = vendor_settings('oracle_sbc', {'url': url, 'username': SBC_USER, 'password': SBC_PASSWORD, 'ca_path': ca_path,
                                               'token_cache_dir': cache_dir}, environ={})
     return VendorSession(settings)
 
 
 def _in_process(ctx, url, elements):
-    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_config import apply, read_type
-    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire, release
+    from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply, read_type
+    from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release
     cache_dir = ctx.runner.fresh_cache('bulk-in-process')
     ctx.sim.reset([url])
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from journal_audit import sbc_summary, total
 
 def seed_tokens(urls, ca_path, cache_dir, workers=50):
     """Log in to every SBC through the collection's own auth layer, leaving the tokens where the play finds them."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
+    from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 
     def login(url):
         settings = vendor_settings('oracle_sbc', {'url': url, 'username': SBC_USER, 'password': SBC_PASSWORD,

@@ -17,7 +17,7 @@ import pytest
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import DRIVERS
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import DRIVERS
 
 BFI = 'https://bfi.example.com:9081'
 ENV_NAMES = ('ORACLE_SBC_URL', 'ORACLE_SBC_USERNAME', 'ORACLE_SBC_PASSWORD', 'BIGFIX_INVENTORY_URL',
@@ -95,7 +95,7 @@ def test_a_relative_token_cache_dir_is_refused_not_made_absolute(vendor_token, m
     assert 'token_cache_dir must be an absolute path' in str(err.value)
     lookup = vendor_token()
     lookup.load_options({}, {'token_cache_dir': '~/tokens'})
-    assert lookup.vendor_options('oracle_sbc', ['token_cache_dir']) == {'token_cache_dir': '~/tokens'}  # ~ left to options.py
+    assert lookup.vendor_options('oracle_sbc', ['token_cache_dir']) == {'token_cache_dir': '~/tokens'}  # ~ left to _options.py
 
 
 @pytest.mark.parametrize('direct, fragment', [

@@ -19,9 +19,9 @@ import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import MemoryTokenCache
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import MemoryTokenCache
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 HUGE = int(os.environ.get('APIAUTH_TEST_HUGE_MB', '200')) * 1024 * 1024
 MB = 1024 * 1024
@@ -110,9 +110,9 @@ def test_a_trickling_reply_fails_at_the_timeout(raw_server):
 
 _CLIENT = r'''
 import json, resource, sys
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import HttpClient
 
 url, path = sys.argv[1], sys.argv[2]
 settings = vendor_settings('bigfix_inventory', {'url': url, 'username': 'u', 'password': 'p', 'allow_plain_http': True,

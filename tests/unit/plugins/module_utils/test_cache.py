@@ -12,8 +12,8 @@ import tempfile
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import FileTokenCache, TokenRecord, cache_key, default_directory
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache, TokenRecord, cache_key, default_directory
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 
 def mode(path):

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 
 def test_precedence_direct_then_variables_then_env_then_default():

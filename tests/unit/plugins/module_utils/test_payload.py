@@ -8,10 +8,10 @@ __metaclass__ = type
 import base64
 import json
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.bigid import jwt_expiry
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import Reply
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import (
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.bigid import jwt_expiry
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import redact
+from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
+from ansible_collections.apiauth.vendors.plugins.module_utils._payload import (
     data_to_xml, decode_body, reply_messages)
 
 SBC_ERROR = ('<response><data/><messages><message>Resource locked by another user</message>'

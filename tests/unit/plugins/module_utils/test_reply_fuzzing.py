@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import MemoryTokenCache, TokenRecord
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import Reply
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_xml_text
-from ansible_collections.apiauth.vendors.plugins.module_utils.request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import MemoryTokenCache, TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
+from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 
 EXAMPLES = 500
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,

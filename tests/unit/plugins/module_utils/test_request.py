@@ -7,9 +7,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import Reply
-from ansible_collections.apiauth.vendors.plugins.module_utils.request import describe_reply, encode_body
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import describe_reply, encode_body
 
 
 def test_sbc_envelope_becomes_data_messages_and_links():

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_config import apply, element_body, parse_elements, read_type
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply, element_body, parse_elements, read_type
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire
 
 
 @pytest.fixture

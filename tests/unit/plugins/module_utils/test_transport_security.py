@@ -14,9 +14,9 @@ except ImportError:  # pragma: no cover - Python 2
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 
 CREDENTIALS = {
     'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},

@@ -18,13 +18,13 @@ import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils import cache as cache_module
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import FileTokenCache, MemoryTokenCache, TokenRecord
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import Reply
-from ansible_collections.apiauth.vendors.plugins.module_utils.request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import acquire, lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils import _cache as cache_module
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache, MemoryTokenCache, TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard
 
 USERS = {
     'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},

@@ -9,10 +9,10 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS, module_argument_spec
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS, module_argument_spec
 
 
 def build_module(argument_spec, **kwargs):

@@ -24,10 +24,10 @@ __metaclass__ = type
 import time
 import uuid
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock, release_with_replaced
-from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import (
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, release_with_replaced
+from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
     ALIVE, GONE, describe_run, host_id, is_ancestor, run_state, same_run)
 
 

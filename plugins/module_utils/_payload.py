@@ -11,7 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 
 _SNIPPET = 120
 

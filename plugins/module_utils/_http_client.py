@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
 HAS_REQUESTS = find_spec is None or find_spec('requests') is not None
 REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else 'No module named requests'
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 
 USER_AGENT = 'apiauth.vendors (ansible collection)'
 RETRY_STATUSES = (502, 503, 504)

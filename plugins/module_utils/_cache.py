@@ -32,7 +32,7 @@ try:
 except ImportError:  # pragma: no cover - Ansible controllers are POSIX
     fcntl = None
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 # Format 2 added the verifier: a format 1 file (no verifier) is discarded, so no token obtained before this
 # check existed is handed to a caller whose secret was never checked against it.

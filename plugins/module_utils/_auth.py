@@ -26,10 +26,10 @@ import datetime
 import math
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import MAX_EPOCH, TokenRecord, cache_key, open_cache
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.registry import get_driver_class
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
-from ansible_collections.apiauth.vendors.plugins.module_utils.options import resolve_options
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import MAX_EPOCH, TokenRecord, cache_key, open_cache
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import get_driver_class
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import resolve_options
 
 _UTC = datetime.timezone.utc
 # An expiry further away than this is not believed (an exp claim in milliseconds, a typo): the driver's lifetime is used.
@@ -74,7 +74,7 @@ class VendorSession(object):
         if self._http is None:
             # Imported here: a lookup that finds its token cached (most tasks of a play, each a fresh worker process
             # that compiles what it imports) never sends a request.
-            from ansible_collections.apiauth.vendors.plugins.module_utils.http_client import HttpClient
+            from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import HttpClient
             self._http = HttpClient(self.settings, secrets=self.secrets)
         return self._http
 

@@ -18,10 +18,10 @@ __metaclass__ = type
 
 import xml.etree.ElementTree as ET
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import parse_xml_text
-from ansible_collections.apiauth.vendors.plugins.module_utils.request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_lock import lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
 
 ELEMENTS_PATH = 'configuration/configElements'
 METADATA_PATH = 'configuration/elementTypes/metadata'

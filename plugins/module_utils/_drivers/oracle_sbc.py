@@ -10,7 +10,7 @@ new token; a fresh login while that token lives would orphan the lock until it e
 The body's shape is not documented (docs/protocols.md): renewal tries the form field ``token``,
 the form field ``accessToken`` and the raw token, moving on after a 400, and the token record
 remembers the one the appliance took. An appliance known to answer a renewal as a fresh login
-(sbc_reauth.py finds that out) gets the lock handed over to the new token at each renewal.
+(_sbc_reauth.py finds that out) gets the lock handed over to the new token at each renewal.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,9 +19,9 @@ __metaclass__ = type
 
 import base64
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 KNOWN_VERSIONS = ('v1.0', 'v1.1', 'v1.2')
 REAUTH_SHAPES = ('token', 'accessToken', 'raw')  # the order 'auto' tries them in
@@ -29,9 +29,9 @@ FORM = 'application/x-www-form-urlencoded'
 # Token record data that describes the appliance rather than one token: kept across fresh logins.
 APPLIANCE_FACTS = ('reauth_body', 'reauth_as_login')
 # Our expiry for a token counts from before the request that got it, so the SBC may honour it a little longer: a
-# replaced token is remembered (and tried by sbc_reauth.py) until this long past our own estimate; a dead one earns a 401.
+# replaced token is remembered (and tried by _sbc_reauth.py) until this long past our own estimate; a dead one earns a 401.
 REPLACED_GRACE = 30
-MAX_REPLACED = 8  # replaced tokens remembered while still alive (sbc_reauth.py may need them to release the lock)
+MAX_REPLACED = 8  # replaced tokens remembered while still alive (_sbc_reauth.py may need them to release the lock)
 
 
 class Driver(VendorDriver):
@@ -40,7 +40,7 @@ class Driver(VendorDriver):
     env = {'url': 'ORACLE_SBC_URL', 'username': 'ORACLE_SBC_USERNAME', 'password': 'ORACLE_SBC_PASSWORD'}
     https_only = True
     default_lifetime = 600
-    renewal_checks_credentials = True  # re-authentication sends the Basic credentials with the token (auth.py)
+    renewal_checks_credentials = True  # re-authentication sends the Basic credentials with the token (_auth.py)
     renewal_timeout_hint = ('if the SBC did re-authenticate, the token it replaced is no longer valid, and a configuration '
                             'lock that token held is lost')
 
@@ -58,7 +58,7 @@ class Driver(VendorDriver):
         return {'Authorization': 'Bearer %s' % token}
 
     def explain(self, reply):
-        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages  # not on a cache hit
+        from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages  # not on a cache hit
         words = ' '.join(reply_messages(reply)).lower()
         if reply.status == 423 and 'another user' in words:
             return ('the configuration lock is held by another user or session', 'lock_held')

@@ -11,9 +11,9 @@ import base64
 import json
 import math
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import TokenRecord
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.base import VendorDriver
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 # payload is imported by the functions that read replies: not on a cache hit (tools/bench/README.md).
 
 # Words of BigID's HTTP 200 refusals ("Failed to authenticate token.", "Authentication failed. ..."): a
@@ -23,7 +23,7 @@ _REFUSAL_WORDS = ('authenticat', 'token', 'unauthori')
 
 def json_body(reply):
     """The reply body as JSON when it is JSON, whatever its Content-Type (BigID labels some JSON text/html); else None."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils.payload import loads_json
+    from ansible_collections.apiauth.vendors.plugins.module_utils._payload import loads_json
     text = (reply.text or '').strip()
     if not text.startswith(('{', '[')):
         return None
@@ -35,7 +35,7 @@ def json_body(reply):
 
 def refusal_message(body):
     """The vendor's message of a ``{"success": false, ...}`` body, or None for any other body."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils.payload import json_messages
+    from ansible_collections.apiauth.vendors.plugins.module_utils._payload import json_messages
     if not isinstance(body, dict) or body.get('success') is not False:
         return None
     return '; '.join(json_messages(body)) or 'no message'
@@ -127,7 +127,7 @@ class Driver(VendorDriver):
         message = refusal_message(body)
         if message is not None:
             # BigID refuses a bad user token or password with HTTP 200 and {"success": false, "message": ...}
-            from ansible_collections.apiauth.vendors.plugins.module_utils.payload import snippet
+            from ansible_collections.apiauth.vendors.plugins.module_utils._payload import snippet
             said = snippet(message, self.secrets)
             raise ApiAuthError('%s %s failed: %s%s %s' % (self.title, action, said, '' if said.endswith('.') else '.', self._hint()),
                                status=reply.status, vendor=self.name, url=reply.url, reason='auth').scrubbed(self.secrets)

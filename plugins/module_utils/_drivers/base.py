@@ -5,7 +5,7 @@
 
 A driver knows one vendor's protocol: how to log in, how to renew, how a token is presented,
 where the API root is and how its errors read. It never caches or retries: that is the job of
-auth.py and http_client.py, so every vendor gets the same behaviour there.
+_auth.py and _http_client.py, so every vendor gets the same behaviour there.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,8 +19,8 @@ try:
 except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.cache import token_problem
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError, redact
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import token_problem
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 
 # payload (and xml.etree) are imported by the methods that read replies: a lookup that finds its token cached, in a
 # fresh worker process per task, never reads a reply.
@@ -173,7 +173,7 @@ class VendorDriver(object):
     def checked_token(self, token, action, status=None):
         """``token`` if it can be sent in a header; else a bad_reply error that does not quote it.
 
-        auth.py checks every issued token through here too, so a driver that reads its token another way is covered.
+        _auth.py checks every issued token through here too, so a driver that reads its token another way is covered.
         """
         problem = token_problem(token)
         if problem is not None:
@@ -198,7 +198,7 @@ class VendorDriver(object):
                                                                           reply.content_type or 'none'),
                                status=reply.status, vendor=self.name, url=reply.url, reason='bad_reply')
         from xml.etree.ElementTree import ParseError
-        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import loads_json, parse_xml_text
+        from ansible_collections.apiauth.vendors.plugins.module_utils._payload import loads_json, parse_xml_text
         try:
             return parse_xml_text(reply.text) if expected == 'xml' else loads_json(reply.text)
         except (ValueError, ParseError) as exc:  # json.loads, ElementTree: neither quotes the body
@@ -212,7 +212,7 @@ class VendorDriver(object):
         Returning it as data would report a change as made, or a read as done, on the word of whatever answered.
         """
         from xml.etree.ElementTree import ParseError
-        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import DoctypeRefused, loads_json, parse_xml_text
+        from ansible_collections.apiauth.vendors.plugins.module_utils._payload import DoctypeRefused, loads_json, parse_xml_text
         problem = None
         title = html_page(reply)
         text = (reply.text or '').strip()
@@ -244,7 +244,7 @@ class VendorDriver(object):
 
     def fail(self, reply, action, hint=None, reason=None):
         """Raise an ApiAuthError for an unsuccessful ``reply``, in the vendor's own words."""
-        from ansible_collections.apiauth.vendors.plugins.module_utils.payload import reply_messages, snippet
+        from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages, snippet
         messages = reply_messages(reply)
         title = None if messages else html_page(reply)
         if messages:

@@ -16,9 +16,9 @@ except ImportError:  # pragma: no cover - Python 2 targets
     from urllib import urlencode
     from urlparse import urlsplit, urlunsplit
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc_reauth import recover_lock
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock
 
 CONTENT_TYPES = {'json': 'application/json', 'xml': 'application/xml', 'form': 'application/x-www-form-urlencoded'}
 # Oracle documents 'success' and 'fail'; the others are what a failed operation might plausibly be called.

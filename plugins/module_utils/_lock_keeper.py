@@ -31,10 +31,10 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.options import COMMON_OPTIONS
-from ansible_collections.apiauth.vendors.plugins.module_utils.run_identity import GONE, process_stat, run_state, same_run
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS
+from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import GONE, process_stat, run_state, same_run
 
 POLL = 1.0
 MIN_MARGIN = 2  # renew at least this long before expiry: a poll and a reply fit in it

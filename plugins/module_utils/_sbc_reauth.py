@@ -9,7 +9,7 @@ all the same, and the lock stays with the replaced token, which lives on until i
 is a lock-requiring call refused with 423 while the token record says the lock is ours and a token
 it replaced is still alive. Then the lock is released with that old token and taken with the
 current one; the token record remembers that this appliance renews that way, and the driver hands
-the lock over at each later renewal (drivers/oracle_sbc.py). A 423 means the call was refused, not
+the lock over at each later renewal (_drivers/oracle_sbc.py). A 423 means the call was refused, not
 applied: the caller may send that one call once more, and nothing else is repeated.
 """
 
@@ -19,7 +19,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.drivers.oracle_sbc import REPLACED_GRACE
+from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.oracle_sbc import REPLACED_GRACE
 
 NOTICE = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock stayed with '
           'the replaced token. %s; later renewals hand the lock over the same way. Check which re-authentication body this '

@@ -18,7 +18,7 @@ import os
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int, check_type_path, check_type_str
 
-from ansible_collections.apiauth.vendors.plugins.module_utils.errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 # Options whose env var and Ansible variable names are the vendor's, e.g. ORACLE_SBC_URL / oracle_sbc_url.
 VENDOR_SCOPED = ('url', 'username', 'password', 'token', 'user_token')
@@ -41,7 +41,7 @@ COMMON_OPTIONS = {
     'token_lifetime': ('int', None, None),
     'retries': ('int', 3, None),
     'max_reply_size': ('int', 64 * 1024 * 1024, None),
-    # Oracle SBC: the shape of the re-authentication body (undocumented); auto tries each and remembers (drivers/oracle_sbc.py)
+    # Oracle SBC: the shape of the re-authentication body (undocumented); auto tries each and remembers (_drivers/oracle_sbc.py)
     'reauth_body': ('str', 'auto', 'ORACLE_SBC_REAUTH_BODY'),
 }
 # Sane bounds, inclusive: a value outside them is a typo or a unit mix-up (milliseconds for seconds) and fails
