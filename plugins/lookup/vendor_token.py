@@ -159,7 +159,7 @@ from ansible.utils.display import Display
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import (COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS,
-                                                                              TOKEN_CACHE_CHOICES)
+                                                                               TOKEN_CACHE_CHOICES)
 from ansible_collections.apiauth.vendors.plugins.plugin_utils._vendor_lookup import (VendorLookupBase, option_definitions,
                                                                                      register_definitions)
 
