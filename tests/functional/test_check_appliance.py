@@ -44,5 +44,5 @@ def test_lock_cycle_reports_the_reauth_body_the_appliance_takes(simulator, runne
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
     assert not simulator.journal_entries(kind='config_write')
     if shape == 'ignored':
-        assert 'as a fresh login' in proc.stdout
+        assert 'as a fresh login' in ' '.join(proc.stdout.split())  # ansible-core 2.16 wraps warnings at 80 columns
     assert 'sbc-admin-pass' not in proc.stdout
