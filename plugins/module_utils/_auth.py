@@ -180,8 +180,7 @@ class VendorSession(object):
                 pass
         if renewed and new.data.get('locked'):
             try:
-                reply = self.http.request('POST', self.driver.api_url('configuration/unlock'),
-                                          headers=self.driver.auth_headers(new.token))
+                reply = self.driver.lock_call(self.http, 'unlock', new.token)  # only the SBC records a lock
                 released = reply.ok
                 why = '' if released else 'HTTP %s' % reply.status
             except ApiAuthError as failure:

@@ -34,14 +34,10 @@ def _alive_replaced(record, now):
             if token and (expires is None or expires + REPLACED_GRACE > now)]
 
 
-def _post(session, resource, token):
-    return session.http.request('POST', session.driver.api_url(resource), headers=session.driver.auth_headers(token))
-
-
 def _release_with_replaced(session, record, now):
     """Unlock with each replaced, still-alive token until one held the lock; True if one did."""
     for token in _alive_replaced(record, now):
-        if _post(session, 'configuration/unlock', token).status == 204:
+        if session.driver.lock_call(session.http, 'unlock', token).status == 204:
             return True
     return False
 
@@ -58,7 +54,7 @@ def recover_lock(session, reply, clock=time.time):
             return False
         if not _release_with_replaced(session, record, now):
             return False  # no replaced token held it: the lock is really someone else's, or gone
-        taken = _post(session, 'configuration/lock', record.token)
+        taken = session.driver.lock_call(session.http, 'lock', record.token)
         record.data['replaced'] = []
         if taken.status != 204:
             record.data.update(locked=False, lock_lost='handover')

@@ -135,15 +135,20 @@ class Driver(VendorDriver):
                                                      'each shape'), reason='reauth_body')
         raise ApiAuthError('no re-authentication body shape to try', vendor=self.name, reason='reauth_body')  # pragma: no cover
 
+    def lock_call(self, http, action, token):
+        """POST configuration/``action`` ('lock' or 'unlock') with ``token`` itself, not the session's current one: for a
+        token the cache no longer names (replaced by a renewal) or not yet saved."""
+        return http.request('POST', self.api_url('configuration/%s' % action), headers=self.auth_headers(token))
+
     def hand_over_lock(self, http, old_token, record):
         """On an appliance whose renewal acts as a fresh login: release the lock with ``old_token``, take it with
         ``record``'s token. Returns True when ``record`` holds the lock afterwards; else marks it lost on ``record``."""
-        released = http.request('POST', self.api_url('configuration/unlock'), headers=self.auth_headers(old_token))
+        released = self.lock_call(http, 'unlock', old_token)
         if released.status == 401:
             # The old token is gone: this renewal replaced it as documented, and the lock moved with it.
             record.data['reauth_as_login'] = False
             return True
-        taken = http.request('POST', self.api_url('configuration/lock'), headers=self.auth_headers(record.token))
+        taken = self.lock_call(http, 'lock', record.token)
         if taken.status == 204:
             return True
         record.data['locked'] = False
