@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, tell_renewal_as_login
 
 CONTENT_TYPES = {'json': 'application/json', 'xml': 'application/xml', 'form': 'application/x-www-form-urlencoded'}
 # Oracle documents 'success' and 'fail'; the others are what a failed operation might plausibly be called.
@@ -74,6 +74,8 @@ def call(session, method, path, query=None, data=None, headers=None, status_code
     if guard is not None and recover_lock(session, reply):
         # A renewal had left the lock with the token it replaced; the lock is ours again, and a 423 applied nothing.
         reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
+    if guard is not None:
+        tell_renewal_as_login(session)  # found by a renewal (maybe the keeper's, which cannot warn): told here, once
     result = describe_reply(reply)
     try:
         if reply.status not in status_code:

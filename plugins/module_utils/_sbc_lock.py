@@ -26,7 +26,7 @@ import uuid
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, release_with_replaced
+from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, release_with_replaced, tell_renewal_as_login
 from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
     ALIVE, GONE, describe_run, host_id, is_ancestor, run_state, same_run)
 
@@ -72,6 +72,7 @@ _LOST_HOW = {
     'expired': 'the token that held it expired, and the SBC freed the lock for anyone to take',
     'rejected': 'the token that held it was rejected by the SBC (revoked, replaced or expired early)',
     'handover': 'a renewal had left it with the replaced token, and another user or session took it before it could be moved',
+    'elsewhere': 'after a renewal, neither the new token nor the one it replaced held it: another user or session did',
 }
 
 
@@ -245,6 +246,7 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
         words = ' '.join(reply_messages(reply)).lower()
         if reply.status == 204 or (reply.status == 423 and release_with_replaced(session)):
             _force_commit(session, lock_lost=False, **freed)
+            tell_renewal_as_login(session)
             return _result(session, False, 'none', True, warnings=warnings)
         if reply.status == 423:
             _force_commit(session, **freed)

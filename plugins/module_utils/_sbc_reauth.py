@@ -86,3 +86,19 @@ def release_with_replaced(session, clock=time.time):
     if first:
         session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), RELEASED))
     return True
+
+
+def tell_renewal_as_login(session):
+    """Warn once that a renewal found this appliance renewing like a login (the driver's check after the first renewal
+    under the lock leaves ``reauth_notice`` on the token record: the keeper that may have renewed has no one to tell)."""
+    if session.driver.name != 'oracle_sbc' or session.key is None:
+        return
+    record = session.cached()
+    if record is None or not record.data.get('reauth_notice'):
+        return
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        if record is None or not record.data.pop('reauth_notice', None):
+            return  # told by another task meanwhile
+        slot.write(record)
+    session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), MOVED))

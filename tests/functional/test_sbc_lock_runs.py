@@ -129,6 +129,33 @@ def test_keeper_holds_the_lock_through_a_pause_of_three_token_lifetimes(simulato
     assert nothing_left(runner.cache_dir) == [], 'a keeper (or another process of the run) outlived the play'
 
 
+def test_keeper_hands_the_lock_over_on_an_appliance_that_renews_like_a_login(simulator, runner):
+    """An appliance that ignores the re-authentication body (a renewal issues a new token, the lock stays with the old
+    one) and a pause right after the lock: the keeper's renewal is the first under the lock. It must see that the lock
+    stayed behind and move it, or the lock dies with the old token during the pause, unnoticed."""
+    simulator.configure(sbc_token_lifetime=LIFETIME, sbc_reauth_body='ignored')
+    proc, result = runner.run('lock_pause_write.yml', extra_vars={'pause_seconds': 3 * LIFETIME, 'lifetime': LIFETIME,
+                                                                  'margin': MARGIN})
+    assert proc.returncode == 0, explain(proc)
+    entries = sbc(simulator)
+    login = [e for e in entries if e['kind'] == 'login']
+    assert len(login) == 1, entries
+    writes = [e for e in entries if e['kind'] == 'config_write']
+    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(200, True)]  # no 401, no 423 on the write
+    assert not [e for e in entries if e['status'] == 401], entries
+    # The first renewal (the keeper's) is checked: the lock call with the new token is refused (423, the lock stayed
+    # with the token it replaced), the lock is released with that token and taken with the new one.
+    first = entries.index(next(e for e in entries if e['kind'] == 'reauth' and e['status'] == 200))
+    handover = [(e['kind'], e['status'], e['token_fp']) for e in entries[first + 1:first + 4]]
+    old, new = login[0]['new_token_fp'], entries[first]['new_token_fp']
+    assert handover == [('lock', 423, new), ('unlock', 204, old), ('lock', 204, new)], entries
+    assert writes[0]['ts'] - entries[first]['ts'] >= LIFETIME  # the lock outlived the token that took it
+    assert 'as a fresh login' in flat(proc.stdout), explain(proc)  # told once the run works under the lock
+    assert result['released']['changed'] is True
+    assert lock_free(simulator)
+    assert nothing_left(runner.cache_dir) == [], 'a keeper (or another process of the run) outlived the play'
+
+
 def test_kill_9_of_the_run_leaves_no_keeper_and_the_next_run_takes_over_at_once(simulator, runner):
     proc = runner.start('lock_and_hang.yml', 'killed')
     try:

@@ -9,8 +9,9 @@ new token; a fresh login while that token lives would orphan the lock until it e
 
 The body's shape is not documented (docs/protocols.md): renewal tries the form field ``token``,
 the form field ``accessToken`` and the raw token, moving on after a 400, and the token record
-remembers the one the appliance took. An appliance known to answer a renewal as a fresh login
-(_sbc_reauth.py finds that out) gets the lock handed over to the new token at each renewal.
+remembers the one the appliance took. Whether the lock moves with the token is not documented either: the first
+renewal under the lock checks it once per appliance (whoever renews: a task, or the keeper during a pause), and an
+appliance known to answer a renewal as a fresh login gets the lock handed over to the new token at each renewal.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -115,9 +116,40 @@ class Driver(VendorDriver):
         renewed.data['reauth_body'] = shape
         replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires + REPLACED_GRACE > now]
         renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
-        if record.data.get('locked') and record.data.get('reauth_as_login'):
-            self.hand_over_lock(http, record.token, renewed)
+        if record.data.get('locked'):
+            self._keep_lock(http, record, renewed)
         return renewed
+
+    def _keep_lock(self, http, old, renewed):
+        """After a renewal under the lock: the lock must be with the renewed token. An appliance known to renew like a
+        login gets it handed over; on one not yet known, the first renewal under the lock checks where it went, whoever
+        renews (a task, or the keeper during a pause, when no task would notice before the old token expires)."""
+        try:
+            if old.data.get('reauth_as_login'):
+                self.hand_over_lock(http, old.token, renewed)
+            elif 'reauth_as_login' not in old.data:
+                self._check_lock_moved(http, old.token, renewed)
+        except ApiAuthError:
+            # No reply: the renewed token must not be lost for that. Unchecked, the next renewal asks again, and a
+            # change refused with 423 meanwhile is recovered by _sbc_reauth.py.
+            pass
+
+    def _check_lock_moved(self, http, old_token, renewed):
+        """Once per appliance: a lock call with the renewed token, the cheapest proof of where the lock is. 204: it holds
+        the lock (the renewal moved it, as documented; nothing changes). 423: the lock stayed with the replaced token,
+        the renewal acted as a fresh login: hand it over. The answer is kept with the appliance facts."""
+        probe = self.lock_call(http, 'lock', renewed.token)
+        if probe.status == 204:
+            renewed.data['reauth_as_login'] = False
+            return
+        if probe.status != 423:
+            return  # no answer about the lock (5xx, ...): asked again at the next renewal under the lock
+        if self.lock_call(http, 'unlock', old_token).status != 204:
+            renewed.data.update(locked=False, lock_lost='elsewhere')  # neither token holds it: another client does
+            return
+        renewed.data.update(reauth_as_login=True, reauth_notice=True)  # told by the next task under the lock
+        if self.lock_call(http, 'lock', renewed.token).status != 204:
+            renewed.data.update(locked=False, lock_lost='handover')
 
     def _reauthenticate(self, http, record, now):
         """(shape, TokenRecord): the first body shape the appliance does not refuse with 400."""

@@ -112,7 +112,7 @@ def test_the_learned_shape_survives_a_fresh_login(simulator, make):
     assert [e['status'] for e in reauths(simulator)] == [400, 400, 200, 200]
 
 
-def test_a_renewal_that_acted_as_a_login_is_noticed_and_the_lock_handed_over(simulator, make):
+def test_the_first_renewal_under_the_lock_checks_that_the_lock_moved_and_hands_it_over(simulator, make):
     simulator.configure(sbc_reauth_body='ignored')
     clock = Clock()
     warnings = []
@@ -121,16 +121,17 @@ def test_a_renewal_that_acted_as_a_login_is_noticed_and_the_lock_handed_over(sim
     clock.now += 500
     result = write(make(clock, warnings), 'after-renewal')
     assert result['status'] == 200
-    writes = simulator.journal_entries(kind='config_write')
-    # refused once (423: nothing applied), then sent once more under the lock
-    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(423, False), (200, True)]
-    unlocks = simulator.journal_entries(kind='unlock')
-    assert [(e['status'], e['token_fp']) for e in unlocks] == [(204, holder)]  # released with the replaced token
-    assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.journal_entries(kind='reauth')[0]['new_token_fp']
-    assert len(warnings) == 1 and 'as a fresh login' in warnings[0]
+    renewed = simulator.journal_entries(kind='reauth')[0]['new_token_fp']
+    # The renewal itself asks where the lock is (a lock call with the new token: 423, it stayed with the replaced
+    # one), releases it with the replaced token and takes it with the new one; the write is never refused.
+    calls = [(e['kind'], e['status'], e['token_fp'] or e.get('body_token_fp')) for e in simulator.journal_entries(vendor='oracle_sbc')]
+    assert calls[2:] == [('reauth', 200, holder), ('lock', 423, renewed), ('unlock', 204, holder), ('lock', 204, renewed),
+                         ('config_write', 200, renewed)]
+    assert simulator.state_snapshot()['lock']['owner_fp'] == renewed
+    assert len(warnings) == 1 and 'as a fresh login' in warnings[0]  # told by the first task under the lock
     assert make(clock).cached().data['reauth_as_login'] is True
 
-    # From now on each renewal hands the lock over at once: no write is refused again.
+    # From now on each renewal hands the lock over at once, without asking.
     simulator.clear_journal()
     clock.now += 500
     assert write(make(clock, warnings), 'after-second-renewal')['status'] == 200
@@ -139,6 +140,46 @@ def test_a_renewal_that_acted_as_a_login_is_noticed_and_the_lock_handed_over(sim
     assert len(warnings) == 1  # told once
     assert release(make(clock))['changed'] is True
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
+
+
+def test_an_appliance_that_moves_the_lock_is_asked_once(simulator, make):
+    clock = Clock()
+    acquire(make(clock))
+    clock.now += 500
+    make(clock).token()  # the first renewal under the lock: one lock call with the new token, 204
+    clock.now += 500
+    make(clock).token()
+    release(make(clock))
+    clock.now += 700  # expired: a fresh login keeps what was learned about the appliance
+    acquire(make(clock))
+    clock.now += 500
+    make(clock).token()
+    kinds = [(e['kind'], e['status']) for e in simulator.journal_entries(vendor='oracle_sbc')]
+    assert kinds == [('login', 200), ('lock', 204), ('reauth', 200), ('lock', 204), ('reauth', 200), ('unlock', 204),
+                     ('login', 200), ('lock', 204), ('reauth', 200)]
+    assert make(clock).cached().data['reauth_as_login'] is False
+    assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.fingerprint(make(clock).cached().token)
+
+
+def test_a_renewal_that_acted_as_a_login_unchecked_is_noticed_on_the_423(simulator, make):
+    simulator.configure(sbc_reauth_body='ignored')
+    clock = Clock()
+    warnings = []
+    acquire(make(clock, warnings))
+    holder = simulator.state_snapshot()['lock']['owner_fp']
+    # The renewal's check gets no answer about the lock (HTTP 500): the lock stays with the replaced token, unknown.
+    simulator.configure(faults=[{'path': '/configuration/lock', 'method': 'POST', 'action': 'status', 'status': 500,
+                                 'times': 1}])
+    clock.now += 500
+    assert write(make(clock, warnings), 'after-renewal')['status'] == 200
+    writes = simulator.journal_entries(kind='config_write')
+    # refused once (423: nothing applied), then sent once more under the lock
+    assert [(e['status'], e['is_lock_owner']) for e in writes] == [(423, False), (200, True)]
+    unlocks = simulator.journal_entries(kind='unlock')
+    assert [(e['status'], e['token_fp']) for e in unlocks] == [(204, holder)]  # released with the replaced token
+    assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.journal_entries(kind='reauth')[0]['new_token_fp']
+    assert len(warnings) == 1 and 'as a fresh login' in warnings[0]
+    assert make(clock).cached().data['reauth_as_login'] is True
 
 
 def test_unlock_after_a_login_like_renewal_releases_with_the_replaced_token(simulator, make):
@@ -181,7 +222,7 @@ def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulat
     clock = Clock()
     acquire(make(clock))
     clock.now += 500
-    write(make(clock), 'noticed')  # the first login-like renewal is noticed; later ones hand over at once
+    write(make(clock), 'noticed')  # the first renewal under the lock finds it acts as a login; later ones hand over at once
     # Between the release with the old token and the lock with the new one, another client is faster.
     simulator.configure(faults=[{'path': '/configuration/lock', 'method': 'POST', 'action': 'status', 'status': 423,
                                  'times': 1}])
@@ -189,4 +230,4 @@ def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulat
     with pytest.raises(ApiAuthError) as caught:
         write(make(clock), 'never-sent')
     assert caught.value.reason == 'lock_lost' and 'another user or session took it' in caught.value.message
-    assert [e['status'] for e in simulator.journal_entries(kind='config_write')] == [423, 200]
+    assert [e['status'] for e in simulator.journal_entries(kind='config_write')] == [200]  # the first one, never refused

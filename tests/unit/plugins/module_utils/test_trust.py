@@ -107,7 +107,8 @@ def test_sbc_caller_with_other_credentials_reauthenticates_keeping_the_lock(simu
     simulator.configure(users={'oracle_sbc': {'admin': {'password': 'rotated-sbc-pass'}}})  # the password was rotated
     rotated = make('oracle_sbc', clock, password='rotated-sbc-pass')
     new = rotated.token()
-    assert new.token != old and kinds(simulator, 'oracle_sbc') == ['login', 'lock', 'reauth']
+    # The first renewal under the lock asks the SBC once whether the lock moved (a lock call with the new token: 204).
+    assert new.token != old and kinds(simulator, 'oracle_sbc') == ['login', 'lock', 'reauth', 'lock']
     assert lock_owner(simulator) == simulator.fingerprint(new.token)  # the lock moved along, nobody logged in afresh
     assert new.data.get('locked') is True
     # The old password is now the stranger: the SBC refuses it and the rotated caller's token is left alone.
@@ -345,7 +346,8 @@ def test_a_renewal_that_cannot_be_saved_releases_the_lock(simulator, make, monke
         make('oracle_sbc', clock).token()
     assert err.value.reason == 'cache' and 'full' in str(err.value)
     assert 'the lock was released with it' in str(err.value)
-    assert kinds(simulator, 'oracle_sbc') == ['login', 'lock', 'reauth', 'unlock']
+    # reauth, the renewal's one check that the lock moved (lock with the new token), then the release with that token
+    assert kinds(simulator, 'oracle_sbc') == ['login', 'lock', 'reauth', 'lock', 'unlock']
     assert lock_owner(simulator) is None  # not orphaned for ten minutes
 
 
