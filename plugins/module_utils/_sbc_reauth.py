@@ -5,12 +5,15 @@
 
 Oracle documents that re-authenticating with the current token in the body keeps the configuration
 lock, but not the body's shape. An appliance that does not read the body answers with a new token
-all the same, and the lock stays with the replaced token, which lives on until it expires. The sign
-is a lock-requiring call refused with 423 while the token record says the lock is ours and a token
-it replaced is still alive. Then the lock is released with that old token and taken with the
-current one; the token record remembers that this appliance renews that way, and the driver hands
-the lock over at each later renewal (_drivers/oracle_sbc.py). A 423 means the call was refused, not
-applied: the caller may send that one call once more, and nothing else is repeated.
+all the same, and the lock stays with the replaced token, which lives on until it expires. The
+driver's first renewal under the lock checks that once per appliance and hands the lock over
+(_drivers/oracle_sbc.py); tell_renewal_as_login says so in the next task under the lock. What is
+left here is the case that check could not settle (no answer): the sign is then a lock-requiring
+call refused with 423 while the token record says the lock is ours and a token it replaced is
+still alive. Then the lock is released with that old token and taken with the current one; the
+token record remembers that this appliance renews that way, and the driver hands the lock over at
+each later renewal. A 423 means the call was refused, not applied: the caller may send that one
+call once more, and nothing else is repeated.
 """
 
 from __future__ import absolute_import, division, print_function

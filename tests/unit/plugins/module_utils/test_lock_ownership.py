@@ -174,6 +174,34 @@ def test_keeper_renews_until_released_and_never_logs_in(simulator, make):
     assert 'lock_keeper' not in make(clock).cached().data
 
 
+def test_keeper_renewing_on_an_appliance_that_renews_like_a_login_hands_the_lock_over(simulator, make):
+    """The keeper's renewal is the first under the lock (a pause right after taking it): it must find that the lock
+    stayed with the replaced token and move it, not leave it there until that token expires."""
+    simulator.configure(sbc_reauth_body='ignored')
+    clock = Clock()
+    me = describe_process(os.getpid())
+    acquire(make(clock), me)
+
+    def sleep(seconds):
+        clock.now += 100
+    start = clock.now
+    assert lock_keeper.keep(make(clock), me, start + 1200, me={'pid': 1, 'start': None}, clock=clock, sleep=sleep) == 'max_hold'
+    assert kinds(simulator) == [('login', 200), ('lock', 204),
+                                ('reauth', 200), ('lock', 423), ('unlock', 204), ('lock', 204),  # checked, handed over
+                                ('reauth', 200), ('unlock', 204), ('lock', 204)]  # known now: handed over at once
+    record = make(clock).cached()
+    assert record.data['reauth_as_login'] is True and record.data['locked'] is True
+    assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.fingerprint(record.token)
+    simulator.clear_journal()
+    realm = ('<configElement><elementType>realm-config</elementType><attribute><name>identifier</name>'
+             '<value>after-keeper</value></attribute></configElement>')
+    assert call(make(clock), 'POST', 'configuration/configElements', data=realm, headers={'Content-Type': 'application/xml'},
+                guard=run_lock_guard(me))['status'] == 200
+    assert kinds(simulator) == [('config_write', 200)]  # never refused
+    assert release(make(clock), me)['changed'] is True
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
+
+
 def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make):
     clock = Clock()
     me = describe_process(os.getpid())
