@@ -138,24 +138,24 @@ def resolve_options(vendor, env_names, direct, variables=None, environ=None):
         values[name] = None if value is None else _coerce(name, kind, value)
     if values['token_cache'] not in TOKEN_CACHE_CHOICES:
         raise _error('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
-                           reason='bad_option')
+                     reason='bad_option')
     if values['reauth_body'] not in REAUTH_BODY_CHOICES:
         raise _error('option reauth_body must be one of %s, got %r' % (', '.join(REAUTH_BODY_CHOICES), values['reauth_body']),
-                           reason='bad_option')
+                     reason='bad_option')
     for name, (low, high, unit) in BOUNDS.items():
         if values[name] is not None and not low <= values[name] <= high:
             raise _error('option %s must be between %d and %d %s, got %s' % (name, low, high, unit, values[name]),
-                               reason='bad_option')
+                         reason='bad_option')
     for name in ('token', 'user_token'):
         # Sent as header values: a CR or LF would start a new header. Refused, named, never quoted. (Passwords
         # travel base64-encoded or in a JSON body, where any character is fine.)
         if values[name] is not None and any(ord(char) < 0x20 or ord(char) == 0x7f for char in values[name]):
             raise _error('option %s contains a control character (CR, LF, tab...); remove it (a trailing newline '
-                               'from a file lookup is a common cause)' % name, vendor=vendor, reason='bad_option')
+                         'from a file lookup is a common cause)' % name, vendor=vendor, reason='bad_option')
     if values['token_cache_dir'] is not None and not os.path.isabs(values['token_cache_dir']):
         # Lookups and modules would each resolve it from their own working directory, which under
         # AWX is the synced project checkout: tokens do not belong there.
         raise _error('option token_cache_dir must be an absolute path (or start with ~), got %r: a relative '
-                           'directory would keep tokens in the directory ansible-playbook runs from (in AWX, the project)'
-                           % values['token_cache_dir'], reason='bad_option')
+                     'directory would keep tokens in the directory ansible-playbook runs from (in AWX, the project)'
+                     % values['token_cache_dir'], reason='bad_option')
     return Settings(vendor, values, sources)
