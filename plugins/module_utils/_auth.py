@@ -26,7 +26,8 @@ import datetime
 import math
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import MAX_EPOCH, TokenRecord, cache_key, open_cache
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import open_cache
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import MAX_EPOCH, TokenRecord, cache_key
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import get_driver_class
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import resolve_options
@@ -113,6 +114,9 @@ class VendorSession(object):
         usable = record is not None and record.token != reject
         ours = usable and self._ours(record)
         if ours and not force and record.remaining(now) > self.settings.refresh_margin:
+            if record.presented is None and record is not self._unsaved:
+                self._present(record)  # a record written before tokens carried it: once, so later hits take the fast path
+                self._save_quietly(slot, record)
             return record
         new = None
         lost = 'expired'
@@ -146,6 +150,7 @@ class VendorSession(object):
         self.driver.checked_token(new.token, self.driver.action_name(renewal=renewed))
         self._believable_expiry(new, now)
         new.bind(self.secret)
+        self._present(new)
         self._verified = (new.token, new.verifier['hash'])
         try:
             slot.write(new)
@@ -155,6 +160,17 @@ class VendorSession(object):
             return self._keep_unsaved(slot, new, renewed, exc)
         self._unsaved = None
         return new
+
+    def _present(self, record):
+        """Record how the vendor takes the token, for cache hits that do not load the driver (_token_record.find)."""
+        record.present(self.driver.auth_headers(record.token))
+
+    @staticmethod
+    def _save_quietly(slot, record):
+        try:
+            slot.write(record)
+        except ApiAuthError:
+            pass  # an optimisation only: the token is good as it is, and a cache that cannot write says so elsewhere
 
     def _believable_expiry(self, record, now):
         """Nothing absurd goes into the cache: an expiry past a year (or not a number) becomes the driver's lifetime."""

@@ -7,12 +7,37 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS, module_argument_spec
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS, TOKEN_CACHE_CHOICES
+
+
+def module_argument_spec():
+    """The common options as an AnsibleModule argument_spec fragment.
+
+    Vendor-scoped options get no default here: :func:`resolve_options` fills them from the
+    vendor's environment variables once the vendor is known.
+    """
+    spec = {}
+    for name, (kind, default, env) in COMMON_OPTIONS.items():
+        entry = {'type': kind}
+        if default is not None:
+            entry['default'] = default
+        if env:
+            entry['fallback'] = (env_fallback, [env])
+        if name in SECRET_OPTIONS:
+            entry['no_log'] = True
+        elif 'token' in name:
+            entry['no_log'] = False  # token_lifetime, token_cache...: settings, not secrets
+        if name == 'token_cache':
+            entry['choices'] = list(TOKEN_CACHE_CHOICES)
+        if name == 'reauth_body':
+            entry['choices'] = list(REAUTH_BODY_CHOICES)
+        spec[name] = entry
+    return spec
 
 
 def build_module(argument_spec, **kwargs):

@@ -18,8 +18,6 @@ import os
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int, check_type_path, check_type_str
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-
 # Options whose env var and Ansible variable names are the vendor's, e.g. ORACLE_SBC_URL / oracle_sbc_url.
 VENDOR_SCOPED = ('url', 'username', 'password', 'token', 'user_token')
 
@@ -60,31 +58,11 @@ REAUTH_BODY_CHOICES = ('auto', 'token', 'accessToken', 'raw')
 _CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}
 
 
-def module_argument_spec():
-    """The common options as an AnsibleModule argument_spec fragment.
-
-    Vendor-scoped options get no default here: :func:`resolve_options` fills them from the
-    vendor's environment variables once the vendor is known.
-    """
-    from ansible.module_utils.basic import env_fallback  # imported late: lookups do not need basic
-
-    spec = {}
-    for name, (kind, default, env) in COMMON_OPTIONS.items():
-        entry = {'type': kind}
-        if default is not None:
-            entry['default'] = default
-        if env:
-            entry['fallback'] = (env_fallback, [env])
-        if name in SECRET_OPTIONS:
-            entry['no_log'] = True
-        elif 'token' in name:
-            entry['no_log'] = False  # token_lifetime, token_cache...: settings, not secrets
-        if name == 'token_cache':
-            entry['choices'] = list(TOKEN_CACHE_CHOICES)
-        if name == 'reauth_body':
-            entry['choices'] = list(REAUTH_BODY_CHOICES)
-        spec[name] = entry
-    return spec
+def _error(message, **kwargs):
+    """An ApiAuthError, its module loaded only when there is one to raise: a lookup's cache hit loads this module
+    and not _errors.py (every module a task imports is compiled again in its worker, tools/bench/README.md)."""
+    from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError as error_type
+    return error_type(message, **kwargs)
 
 
 class Settings(object):
@@ -120,7 +98,7 @@ class Settings(object):
             msg = 'missing %s for vendor %s: set it with %s' % (name, self.vendor, ' or '.join(self._sources[name]))
             if why:
                 msg += ' (%s)' % why
-            raise ApiAuthError(msg, vendor=self.vendor, reason='missing_option')
+            raise _error(msg, vendor=self.vendor, reason='missing_option')
         return value
 
 
@@ -128,7 +106,7 @@ def _coerce(name, kind, value):
     try:
         return _CHECKS[kind](value)
     except (TypeError, ValueError) as exc:
-        raise ApiAuthError('option %s: %s' % (name, exc), reason='bad_option')
+        raise _error('option %s: %s' % (name, exc), reason='bad_option')
 
 
 def resolve_options(vendor, env_names, direct, variables=None, environ=None):
@@ -159,25 +137,25 @@ def resolve_options(vendor, env_names, direct, variables=None, environ=None):
             value = default
         values[name] = None if value is None else _coerce(name, kind, value)
     if values['token_cache'] not in TOKEN_CACHE_CHOICES:
-        raise ApiAuthError('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
-                           reason='bad_option')
+        raise _error('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
+                     reason='bad_option')
     if values['reauth_body'] not in REAUTH_BODY_CHOICES:
-        raise ApiAuthError('option reauth_body must be one of %s, got %r' % (', '.join(REAUTH_BODY_CHOICES), values['reauth_body']),
-                           reason='bad_option')
+        raise _error('option reauth_body must be one of %s, got %r' % (', '.join(REAUTH_BODY_CHOICES), values['reauth_body']),
+                     reason='bad_option')
     for name, (low, high, unit) in BOUNDS.items():
         if values[name] is not None and not low <= values[name] <= high:
-            raise ApiAuthError('option %s must be between %d and %d %s, got %s' % (name, low, high, unit, values[name]),
-                               reason='bad_option')
+            raise _error('option %s must be between %d and %d %s, got %s' % (name, low, high, unit, values[name]),
+                         reason='bad_option')
     for name in ('token', 'user_token'):
         # Sent as header values: a CR or LF would start a new header. Refused, named, never quoted. (Passwords
         # travel base64-encoded or in a JSON body, where any character is fine.)
         if values[name] is not None and any(ord(char) < 0x20 or ord(char) == 0x7f for char in values[name]):
-            raise ApiAuthError('option %s contains a control character (CR, LF, tab...); remove it (a trailing newline '
-                               'from a file lookup is a common cause)' % name, vendor=vendor, reason='bad_option')
+            raise _error('option %s contains a control character (CR, LF, tab...); remove it (a trailing newline '
+                         'from a file lookup is a common cause)' % name, vendor=vendor, reason='bad_option')
     if values['token_cache_dir'] is not None and not os.path.isabs(values['token_cache_dir']):
         # Lookups and modules would each resolve it from their own working directory, which under
         # AWX is the synced project checkout: tokens do not belong there.
-        raise ApiAuthError('option token_cache_dir must be an absolute path (or start with ~), got %r: a relative '
-                           'directory would keep tokens in the directory ansible-playbook runs from (in AWX, the project)'
-                           % values['token_cache_dir'], reason='bad_option')
+        raise _error('option token_cache_dir must be an absolute path (or start with ~), got %r: a relative '
+                     'directory would keep tokens in the directory ansible-playbook runs from (in AWX, the project)'
+                     % values['token_cache_dir'], reason='bad_option')
     return Settings(vendor, values, sources)

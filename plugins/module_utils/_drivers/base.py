@@ -19,13 +19,12 @@ try:
 except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import token_problem
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import normalise_url, token_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 
 # payload (and xml.etree) are imported by the methods that read replies: a lookup that finds its token cached, in a
 # fresh worker process per task, never reads a reply.
 
-_DEFAULT_PORTS = {'http': 80, 'https': 443}
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
 _TITLE = re.compile(r'<title[^>]*>(.*?)</title', re.IGNORECASE | re.DOTALL)
 
@@ -96,24 +95,15 @@ class VendorDriver(object):
         (and one SBC lock) instead of logging in twice. A path (a reverse proxy's prefix) is kept as given.
         """
         url = self.settings.require('url').strip()
-        parts = urlsplit(url)
-        if '@' in parts.netloc:
+        normalised, problem = normalise_url(url)
+        if problem == 'userinfo':
             # requests would send these as Basic auth, and every message quoting the url would show them.
             raise ApiAuthError('url must not carry a user name or password (user:password@ before the host): give them '
                                'as username= and password= instead; nothing was sent',
                                vendor=self.name, reason='bad_option')
-        scheme = parts.scheme.lower()
-        try:
-            host, port = parts.hostname, parts.port
-        except ValueError:  # a port that is not a number, or out of range
-            host = port = None
-        if scheme not in ('http', 'https') or not host or parts.query or parts.fragment:
+        if problem:
             raise ApiAuthError('url must look like https://host[:port], got %r' % url, vendor=self.name, reason='bad_option')
-        if ':' in host:
-            host = '[%s]' % host  # IPv6 literal
-        if port is not None and port != _DEFAULT_PORTS[scheme]:
-            host = '%s:%d' % (host, port)
-        return '%s://%s%s' % (scheme, host, parts.path.rstrip('/'))
+        return normalised
 
     def secret(self):
         """The secret that obtains a token for principal(): what a cached token's verifier is checked against."""

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver, html_page
 
 _SSO_HINT = ('if single sign-on is enabled, get_token is not available: copy the token from Profile > Show token '

@@ -11,7 +11,7 @@ import base64
 import json
 import math
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord, identity
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 # payload is imported by the functions that read replies: not on a cache hit (tools/bench/README.md).
@@ -79,14 +79,11 @@ class Driver(VendorDriver):
         self.settings.require('user_token', why='or username= and password= for a session login')
 
     def principal(self):
-        # Not a hash of the user token: the cache keeps no plain hash of a secret. Every user token shares one
-        # record per url; the record's verifier decides whose it is (another user token re-exchanges).
-        if self.settings.user_token:
-            return 'user_token'
-        return 'user:' + self.settings.username
+        # Not a hash of the user token: the cache keeps no plain hash of a secret (_token_record.identity).
+        return identity(self.settings.username, self.settings.password, self.settings.user_token)[0]
 
     def secret(self):
-        return self.settings.user_token or self.settings.password
+        return identity(self.settings.username, self.settings.password, self.settings.user_token)[1]
 
     def api_root(self):
         return self.base_url() + '/api/v1/'

@@ -20,7 +20,7 @@ __metaclass__ = type
 
 import base64
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 import os
 import sys
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import cache_key
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import cache_key
 
 
 def test_a_corrupted_cache_file_is_a_warning_and_a_new_login(simulator, tmp_path, monkeypatch, vendor_token):

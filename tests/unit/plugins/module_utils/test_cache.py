@@ -12,7 +12,8 @@ import tempfile
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache, TokenRecord, cache_key, default_directory
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord, cache_key, default_directory
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 

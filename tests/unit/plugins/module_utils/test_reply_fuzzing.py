@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import MemoryTokenCache, TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import MemoryTokenCache
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text

@@ -20,7 +20,8 @@ import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils import _cache as cache_module
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache, MemoryTokenCache, TokenRecord
+from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache, MemoryTokenCache
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
