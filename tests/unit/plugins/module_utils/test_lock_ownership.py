@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import multiprocessing
 import os
 import subprocess
@@ -14,7 +15,6 @@ import time
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils import _lock_keeper as lock_keeper
-from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
@@ -22,24 +22,10 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity impo
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release, run_lock_guard
 
 
-class Clock(object):
-    def __init__(self):
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def make(simulator, tmp_path):
-    def factory(clock=None, **options):
-        direct = dict(username='admin', password='sbc-admin-pass', url=simulator.url, ca_path=simulator.ca_path,
-                      token_cache_dir=str(tmp_path / 'cache'))
-        direct.update(options)
-        session = VendorSession(vendor_settings('oracle_sbc', direct, environ={}), clock=clock or time.time)
-        session.http._sleep = lambda seconds: None
-        return session
-    return factory
+def make(make):  # pylint: disable=redefined-outer-name
+    """The shared make (conftest.py) for the SBC's user: make(clock=None, warnings=None, **options)."""
+    return functools.partial(make, 'oracle_sbc')
 
 
 @pytest.fixture
@@ -156,8 +142,7 @@ def test_two_runs_racing_for_a_free_lock_end_with_one_owner(simulator, make, oth
     assert make().cached().data['lock_run']['pid'] == other_live_run['pid']
 
 
-def test_keeper_renews_until_released_and_never_logs_in(simulator, make):
-    clock = Clock()
+def test_keeper_renews_until_released_and_never_logs_in(simulator, make, clock):
     me = describe_process(os.getpid())
     acquire(make(clock), me)
 
@@ -174,11 +159,10 @@ def test_keeper_renews_until_released_and_never_logs_in(simulator, make):
     assert 'lock_keeper' not in make(clock).cached().data
 
 
-def test_keeper_renewing_on_an_appliance_that_renews_like_a_login_hands_the_lock_over(simulator, make):
+def test_keeper_renewing_on_an_appliance_that_renews_like_a_login_hands_the_lock_over(simulator, make, clock):
     """The keeper's renewal is the first under the lock (a pause right after taking it): it must find that the lock
     stayed with the replaced token and move it, not leave it there until that token expires."""
     simulator.configure(sbc_reauth_body='ignored')
-    clock = Clock()
     me = describe_process(os.getpid())
     acquire(make(clock), me)
 
@@ -202,8 +186,7 @@ def test_keeper_renewing_on_an_appliance_that_renews_like_a_login_hands_the_lock
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
 
 
-def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make):
-    clock = Clock()
+def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make, clock):
     me = describe_process(os.getpid())
     acquire(make(clock), me)
 

@@ -6,9 +6,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard, release
@@ -16,26 +17,10 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import a
 SHAPES = ('token', 'accessToken', 'raw')
 
 
-class Clock(object):
-    def __init__(self):
-        import time
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def make(simulator, tmp_path):
-    def factory(clock, warnings=None, **options):
-        direct = dict(username='admin', password='sbc-admin-pass', url=simulator.url, ca_path=simulator.ca_path,
-                      token_cache_dir=str(tmp_path / 'cache'))
-        direct.update(options)
-        warn = warnings.append if warnings is not None else None
-        session = VendorSession(vendor_settings('oracle_sbc', direct, environ={}), clock=clock, warn=warn)
-        session.http._sleep = lambda seconds: None
-        return session
-    return factory
+def make(make):  # pylint: disable=redefined-outer-name
+    """The shared make (conftest.py) for the SBC's user: make(clock=None, warnings=None, **options)."""
+    return functools.partial(make, 'oracle_sbc')
 
 
 def reauths(sim):
@@ -53,9 +38,8 @@ def write(session, name):
 
 
 @pytest.mark.parametrize('shape', SHAPES)
-def test_renewal_finds_the_shape_the_appliance_takes_and_remembers_it(simulator, make, shape):
+def test_renewal_finds_the_shape_the_appliance_takes_and_remembers_it(simulator, make, shape, clock):
     simulator.configure(sbc_reauth_body=shape)
-    clock = Clock()
     first = make(clock).token()
     clock.now += 500  # inside the refresh margin
     second = make(clock).token()
@@ -71,18 +55,16 @@ def test_renewal_finds_the_shape_the_appliance_takes_and_remembers_it(simulator,
 
 
 @pytest.mark.parametrize('shape', SHAPES)
-def test_reauth_body_set_by_the_operator_is_the_only_shape_sent(simulator, make, shape):
+def test_reauth_body_set_by_the_operator_is_the_only_shape_sent(simulator, make, shape, clock):
     simulator.configure(sbc_reauth_body=shape)
-    clock = Clock()
     make(clock, reauth_body=shape).token()
     clock.now += 500
     make(clock, reauth_body=shape).token()
     assert [e['status'] for e in reauths(simulator)] == [200]
 
 
-def test_a_wrong_reauth_body_fails_naming_the_option_and_keeps_the_token(simulator, make):
+def test_a_wrong_reauth_body_fails_naming_the_option_and_keeps_the_token(simulator, make, clock):
     simulator.configure(sbc_reauth_body='raw')
-    clock = Clock()
     first = make(clock, reauth_body='token').token()
     clock.now += 500
     with pytest.raises(ApiAuthError) as caught:
@@ -93,15 +75,14 @@ def test_a_wrong_reauth_body_fails_naming_the_option_and_keeps_the_token(simulat
     assert [e['status'] for e in reauths(simulator)] == [400]
 
 
-def test_reauth_body_must_be_a_known_shape(simulator, make):
+def test_reauth_body_must_be_a_known_shape(simulator, make, clock):
     with pytest.raises(ApiAuthError) as caught:
-        make(Clock(), reauth_body='json')
+        make(clock, reauth_body='json')
     assert 'reauth_body must be one of auto, token, accessToken, raw' in caught.value.message
 
 
-def test_the_learned_shape_survives_a_fresh_login(simulator, make):
+def test_the_learned_shape_survives_a_fresh_login(simulator, make, clock):
     simulator.configure(sbc_reauth_body='raw')
-    clock = Clock()
     make(clock).token()
     clock.now += 500
     make(clock).token()
@@ -112,9 +93,8 @@ def test_the_learned_shape_survives_a_fresh_login(simulator, make):
     assert [e['status'] for e in reauths(simulator)] == [400, 400, 200, 200]
 
 
-def test_the_first_renewal_under_the_lock_checks_that_the_lock_moved_and_hands_it_over(simulator, make):
+def test_the_first_renewal_under_the_lock_checks_that_the_lock_moved_and_hands_it_over(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
-    clock = Clock()
     warnings = []
     assert acquire(make(clock, warnings))['changed'] is True
     holder = simulator.state_snapshot()['lock']['owner_fp']
@@ -142,8 +122,7 @@ def test_the_first_renewal_under_the_lock_checks_that_the_lock_moved_and_hands_i
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
 
 
-def test_an_appliance_that_moves_the_lock_is_asked_once(simulator, make):
-    clock = Clock()
+def test_an_appliance_that_moves_the_lock_is_asked_once(simulator, make, clock):
     acquire(make(clock))
     clock.now += 500
     make(clock).token()  # the first renewal under the lock: one lock call with the new token, 204
@@ -161,9 +140,8 @@ def test_an_appliance_that_moves_the_lock_is_asked_once(simulator, make):
     assert simulator.state_snapshot()['lock']['owner_fp'] == simulator.fingerprint(make(clock).cached().token)
 
 
-def test_a_renewal_that_acted_as_a_login_unchecked_is_noticed_on_the_423(simulator, make):
+def test_a_renewal_that_acted_as_a_login_unchecked_is_noticed_on_the_423(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
-    clock = Clock()
     warnings = []
     acquire(make(clock, warnings))
     holder = simulator.state_snapshot()['lock']['owner_fp']
@@ -182,9 +160,8 @@ def test_a_renewal_that_acted_as_a_login_unchecked_is_noticed_on_the_423(simulat
     assert make(clock).cached().data['reauth_as_login'] is True
 
 
-def test_unlock_after_a_login_like_renewal_releases_with_the_replaced_token(simulator, make):
+def test_unlock_after_a_login_like_renewal_releases_with_the_replaced_token(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
-    clock = Clock()
     acquire(make(clock))
     clock.now += 500
     make(clock).token()  # renewal (acts as a login); nothing lock-requiring sent since
@@ -193,9 +170,8 @@ def test_unlock_after_a_login_like_renewal_releases_with_the_replaced_token(simu
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
 
 
-def test_taking_the_lock_again_after_a_login_like_renewal_keeps_it(simulator, make):
+def test_taking_the_lock_again_after_a_login_like_renewal_keeps_it(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
-    clock = Clock()
     acquire(make(clock))
     clock.now += 500
     make(clock).token()
@@ -204,8 +180,7 @@ def test_taking_the_lock_again_after_a_login_like_renewal_keeps_it(simulator, ma
     assert snapshot['owner_fp'] == simulator.fingerprint(make(clock).cached().token)
 
 
-def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal(simulator, make):
-    clock = Clock()
+def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal(simulator, make, clock):
     acquire(make(clock))
     clock.now += 500
     make(clock).token()  # a proper renewal: the replaced token is dead
@@ -217,9 +192,8 @@ def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal
     assert simulator.state_snapshot()['lock']['held_by_other'] is True
 
 
-def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulator, make):
+def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
-    clock = Clock()
     acquire(make(clock))
     clock.now += 500
     write(make(clock), 'noticed')  # the first renewal under the lock finds it acts as a login; later ones hand over at once

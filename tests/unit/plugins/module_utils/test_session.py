@@ -7,46 +7,16 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard, release
-
-USERS = {
-    'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},
-    'bigfix_inventory': {'username': 'bfi-user', 'password': 'bfi-pass'},
-    'bigid': {'user_token': 'bigid-user-token-0123456789'},
-}
-
-
-class Clock(object):
-    """A clock the test moves by hand, so token ages need no sleeping."""
-
-    def __init__(self):
-        import time
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def make(simulator, tmp_path):
-    def factory(vendor, clock=None, **options):
-        direct = dict(USERS[vendor], url=simulator.url, ca_path=simulator.ca_path, token_cache_dir=str(tmp_path / 'cache'))
-        direct.update(options)
-        session = VendorSession(vendor_settings(vendor, direct, environ={}), clock=clock or Clock())
-        session.http._sleep = lambda seconds: None  # retries without waiting
-        return session
-    return factory
 
 
 def kinds(sim, vendor):
     return [e['kind'] for e in sim.journal_entries(vendor=vendor)]
 
 
-def test_sbc_token_is_reused_then_renewed_with_itself(simulator, make):
-    clock = Clock()
+def test_sbc_token_is_reused_then_renewed_with_itself(simulator, make, clock):
     first = make('oracle_sbc', clock).token()
     assert make('oracle_sbc', clock).token().token == first.token
     clock.now += 600 - 119  # inside the default 120 s margin
@@ -57,16 +27,14 @@ def test_sbc_token_is_reused_then_renewed_with_itself(simulator, make):
     assert reauth['body_token_fp'] == simulator.fingerprint(first.token)
 
 
-def test_expired_sbc_token_leads_to_a_fresh_login(simulator, make):
-    clock = Clock()
+def test_expired_sbc_token_leads_to_a_fresh_login(simulator, make, clock):
     make('oracle_sbc', clock).token()
     clock.now += 601
     make('oracle_sbc', clock).token()
     assert kinds(simulator, 'oracle_sbc') == ['login', 'login']
 
 
-def test_renewal_keeps_the_lock(simulator, make):
-    clock = Clock()
+def test_renewal_keeps_the_lock(simulator, make, clock):
     session = make('oracle_sbc', clock)
     assert acquire(session)['changed'] is True
     clock.now += 500
@@ -78,8 +46,7 @@ def test_renewal_keeps_the_lock(simulator, make):
     assert release(make('oracle_sbc', clock))['changed'] is False
 
 
-def test_401_uses_a_token_another_fork_renewed_instead_of_logging_in(simulator, make):
-    clock = Clock()
+def test_401_uses_a_token_another_fork_renewed_instead_of_logging_in(simulator, make, clock):
     stale = make('oracle_sbc', clock)
     old = stale.token()
     clock.now += 500
@@ -92,8 +59,7 @@ def test_401_uses_a_token_another_fork_renewed_instead_of_logging_in(simulator, 
     assert kinds(simulator, 'oracle_sbc').count('login') == 1
 
 
-def test_lock_guard_stops_a_write_after_the_lock_is_lost(simulator, make):
-    clock = Clock()
+def test_lock_guard_stops_a_write_after_the_lock_is_lost(simulator, make, clock):
     acquire(make('oracle_sbc', clock))
     simulator.revoke()
     session = make('oracle_sbc', clock)

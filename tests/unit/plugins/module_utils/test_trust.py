@@ -31,7 +31,7 @@ USERS = {
     'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},
     'bigfix_inventory': {'username': 'bfi-user', 'password': 'bfi-pass'},
     'bigid': {'user_token': 'bigid-user-token-0123456789'},
-}
+}  # as in conftest.py: the secrets the tests look for in messages
 WRONG = {
     'oracle_sbc': {'password': 'not-the-sbc-pass'},
     'bigfix_inventory': {'password': 'not-the-bfi-pass'},
@@ -39,28 +39,6 @@ WRONG = {
 }
 REALM = ('<configElement><elementType>realm-config</elementType>'
          '<attribute><name>identifier</name><value>trust</value></attribute></configElement>')
-
-
-class Clock(object):
-    def __init__(self):
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def make(simulator, tmp_path):
-    warnings = []
-
-    def factory(vendor, clock=None, **options):
-        direct = dict(USERS[vendor], url=simulator.url, ca_path=simulator.ca_path, token_cache_dir=str(tmp_path / 'cache'))
-        direct.update(options)
-        session = VendorSession(vendor_settings(vendor, direct, environ={}), clock=clock or Clock(), warn=warnings.append)
-        session.http._sleep = lambda seconds: None
-        return session
-    factory.warnings = warnings
-    return factory
 
 
 def kinds(sim, vendor):
@@ -74,8 +52,7 @@ def lock_owner(sim):
 # -- 1. credential binding ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('vendor', sorted(USERS))
-def test_a_wrong_password_never_gets_the_cached_token(simulator, make, vendor):
-    clock = Clock()
+def test_a_wrong_password_never_gets_the_cached_token(simulator, make, vendor, clock):
     right = make(vendor, clock)
     if vendor == 'oracle_sbc':
         acquire(right, clock=clock)
@@ -100,8 +77,7 @@ def test_a_wrong_password_never_gets_the_cached_token(simulator, make, vendor):
     assert len(kinds(simulator, vendor)) == len(before) + 1
 
 
-def test_sbc_caller_with_other_credentials_reauthenticates_keeping_the_lock(simulator, make):
-    clock = Clock()
+def test_sbc_caller_with_other_credentials_reauthenticates_keeping_the_lock(simulator, make, clock):
     first = make('oracle_sbc', clock)
     acquire(first, clock=clock)
     old = first.cached().token
@@ -185,8 +161,7 @@ def test_a_url_with_credentials_is_refused_before_anything_is_sent(simulator, ma
 
 # -- 4. a change is never sent twice --------------------------------------------------------------------------------
 
-def test_a_write_whose_reply_is_dropped_is_made_once_and_reported(simulator, make):
-    clock = Clock()
+def test_a_write_whose_reply_is_dropped_is_made_once_and_reported(simulator, make, clock):
     session = make('oracle_sbc', clock)
     acquire(session, clock=clock)
     simulator.add_fault(path='/configuration/configElements', method='POST', action='apply_drop', times=1)
@@ -337,8 +312,7 @@ def _disk_full(monkeypatch):
     monkeypatch.setattr(cache_module.tempfile, 'mkstemp', refuse)
 
 
-def test_a_renewal_that_cannot_be_saved_releases_the_lock(simulator, make, monkeypatch):
-    clock = Clock()
+def test_a_renewal_that_cannot_be_saved_releases_the_lock(simulator, make, monkeypatch, clock):
     session = make('oracle_sbc', clock)
     acquire(session, clock=clock)
     clock.now += 600 - 119  # inside the refresh margin: the next token() re-authenticates
@@ -352,8 +326,7 @@ def test_a_renewal_that_cannot_be_saved_releases_the_lock(simulator, make, monke
     assert lock_owner(simulator) is None  # not orphaned for ten minutes
 
 
-def test_a_renewal_that_cannot_be_saved_without_the_lock_serves_the_task(simulator, make, monkeypatch):
-    clock = Clock()
+def test_a_renewal_that_cannot_be_saved_without_the_lock_serves_the_task(simulator, make, monkeypatch, clock):
     make('oracle_sbc', clock).token()
     clock.now += 600 - 119
     _disk_full(monkeypatch)
