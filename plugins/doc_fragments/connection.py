@@ -155,7 +155,7 @@ requirements:
 
     # Where lookups read each option besides their keyword arguments, in Ansible's own terms (vars:, env:, ini:),
     # so that ansible-doc and ansible-config list them. The vendor-scoped options list every vendor's names: the
-    # lookup uses only the chosen vendor's (plugins/lookup/vendor_token.py, VendorLookupBase). No ini: entries for those, since
+    # lookup uses only the chosen vendor's (plugins/lookup/vendor_token.py, LookupModule.vendor_options). No ini: entries for those, since
     # passwords and tokens do not belong in ansible.cfg; nor for token_cache_dir, which Ansible would resolve against
     # the directory of ansible.cfg (under AWX, the project checkout, where tokens do not belong).
     LOOKUP = r'''

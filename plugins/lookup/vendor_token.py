@@ -172,7 +172,7 @@ display = Display()
 # Ansible resolves every option from the definitions in the plugin's documentation (the doc fragment
 # ``apiauth.vendors.connection.lookup`` declares their ``vars:``, ``env:`` and ``ini:`` entries): keyword
 # argument, then Ansible variable, then environment variable, then ansible.cfg, then default, with types and
-# choices checked. What it cannot know, VendorLookupBase adds afterwards:
+# choices checked. What it cannot know, LookupModule adds afterwards:
 #
 # * the options whose names follow the vendor (``url``, ``username``, ``password``, ``token``, ``user_token``)
 #   are declared for every vendor, but only the chosen vendor's variable and environment variable count
@@ -236,14 +236,24 @@ def register_definitions(python_name, fqcn, definitions):
             C.config.initialize_plugin_configuration_definitions('lookup', name, definitions)
 
 
-class VendorLookupBase(LookupBase):
-    """A lookup whose options come from Ansible's config system (``set_options``/``get_option``).
+def _names(definition, source):
+    return [entry.get('name') for entry in definition.get(source) or ()]
 
-    Subclasses set ``FQCN`` (their full name, which is also the name their option definitions are
-    registered under) and call :meth:`load_options` first thing in ``run()``.
-    """
 
-    FQCN = None
+# The options of DOCUMENTATION above as Ansible's config system reads them (tests hold the two equal).
+OWN_OPTIONS = {
+    '_terms': {'type': 'list', 'elements': 'str'},
+    'vendor': {'type': 'str'},
+    'output': {'type': 'str', 'default': 'token', 'choices': ['token', 'headers', 'dict']},
+    'force_renew': {'type': 'bool', 'default': False},
+}
+
+
+class LookupModule(LookupBase):
+    """Options from Ansible's config system (``set_options``/``get_option``), then the vendor's own names; a cache
+    hit answered from the token record, anything else by the session."""
+
+    FQCN = 'apiauth.vendors.vendor_token'
 
     def load_options(self, variables, direct):
         """``set_options`` from the keyword arguments ``direct`` and the play's ``variables``; fails clearly on unknown ones."""
@@ -336,24 +346,6 @@ class VendorLookupBase(LookupBase):
 
     def _short_name(self):
         return (self._load_name or self.FQCN).rsplit('.', 1)[-1]
-
-
-def _names(definition, source):
-    return [entry.get('name') for entry in definition.get(source) or ()]
-
-
-# The options of DOCUMENTATION above as Ansible's config system reads them (tests hold the two equal).
-OWN_OPTIONS = {
-    '_terms': {'type': 'list', 'elements': 'str'},
-    'vendor': {'type': 'str'},
-    'output': {'type': 'str', 'default': 'token', 'choices': ['token', 'headers', 'dict']},
-    'force_renew': {'type': 'bool', 'default': False},
-}
-
-
-class LookupModule(VendorLookupBase):
-
-    FQCN = 'apiauth.vendors.vendor_token'
 
     def run(self, terms, variables=None, **kwargs):
         self.load_options(variables, kwargs)

@@ -66,6 +66,7 @@ def in_play(ctx, url, cache_dir, tasks):
     inventory = write_inventory(os.path.join(ctx.workdir, 'overhead-inventory.ini'), {'host01': url}, ctx.sim.ca_path)
     styles = (('with_lookup', 'lookup_only.yml'), ('noop_lookup', 'noop_lookup.yml'), ('without', 'no_lookup.yml'))
     walls = dict((style, []) for style, _task_file in styles)
+    cpus = dict((style, []) for style, _task_file in styles)
     logins_before = sbc_summary(ctx.sim.journal(url))['logins']
     modules_file = os.path.join(ctx.workdir, 'worker-modules.txt')
     for round_number in range(PLAY_ROUNDS):
@@ -76,7 +77,10 @@ def in_play(ctx, url, cache_dir, tasks):
             if result['rc'] != 0:
                 raise RuntimeError('overhead play %s failed, see %s' % (style, result['log']))
             walls[style].append(result['wall_s'])
+            cpus[style].append(result['cpu_s'])
     wall = dict((style, statistics.median(values)) for style, values in walls.items())
+    # CPU of the play's process tree: what the workers spent, whatever else the machine was doing meanwhile.
+    cpu = dict((style, statistics.median(values)) for style, values in cpus.items())
     return {
         'tasks': tasks,
         'rounds': PLAY_ROUNDS,
@@ -87,6 +91,8 @@ def in_play(ctx, url, cache_dir, tasks):
         'per_task_ms': round((wall['with_lookup'] - wall['without']) / tasks * 1000.0, 1),
         'per_task_over_noop_ms': round((wall['with_lookup'] - wall['noop_lookup']) / tasks * 1000.0, 1),
         'noop_per_task_ms': round((wall['noop_lookup'] - wall['without']) / tasks * 1000.0, 1),
+        'cpus_s': cpus,
+        'cpu_per_task_over_noop_ms': round((cpu['with_lookup'] - cpu['noop_lookup']) / tasks * 1000.0, 1),
         'logins_in_play': sbc_summary(ctx.sim.journal(url))['logins'] - logins_before,
         'worker_modules_file': modules_file,
     }

@@ -162,6 +162,8 @@ def _lookup_table(cost, over, worker):
         '   per task: +%.1f ms over the no-op lookup (+%.1f ms over no lookup; the no-op lookup itself +%.1f ms); %d logins' % (
             over['per_task_over_noop_ms'], over['per_task_ms'], over['noop_per_task_ms'], over['logins_in_play']),
     ]
+    if 'cpu_per_task_over_noop_ms' in over:
+        lines.append('   CPU of the play (all its processes) per task: +%.1f ms over the no-op lookup' % over['cpu_per_task_over_noop_ms'])
     if worker:
         lines.append('   in %d forked worker-shaped children each: vendor_token load %.2f + run %.2f ms, no-op load %.2f + run '
                      '%.2f ms: +%.2f ms (tools/bench/worker_imports.py; README: what is left and why)' % (
