@@ -192,6 +192,22 @@ def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal
     assert simulator.state_snapshot()['lock']['held_by_other'] is True
 
 
+def test_a_renewal_that_finds_the_lock_with_another_client_stops_the_next_change_before_sending(simulator, make, clock):
+    simulator.configure(sbc_reauth_body='ignored')
+    acquire(make(clock))
+    simulator.revoke()  # our token is gone, and with it the lock, which another client takes
+    simulator.lock_by_other()
+    clock.now += 500
+    make(clock).token()  # a login-like renewal: its check finds neither the new token nor the old one holding the lock
+    kinds = [(e['kind'], e['status']) for e in simulator.journal_entries(vendor='oracle_sbc')]
+    assert kinds[2:] == [('reauth', 200), ('lock', 423), ('unlock', 401)]
+    with pytest.raises(ApiAuthError) as caught:
+        write(make(clock), 'never-sent')
+    assert caught.value.reason == 'lock_lost' and 'neither the new token nor the one it replaced' in caught.value.message
+    assert not simulator.journal_entries(kind='config_write')  # stopped before sending
+    assert simulator.state_snapshot()['lock']['held_by_other'] is True
+
+
 def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
     acquire(make(clock))
