@@ -116,7 +116,8 @@ class VendorSession(object):
         if ours and not force and record.remaining(now) > self.settings.refresh_margin:
             if record.presented is None and record is not self._unsaved:
                 self._present(record)  # a record written before tokens carried it: once, so later hits take the fast path
-                self._save_quietly(slot, record)
+                if record.presented is not None:  # a vendor whose header does not end with the token has none to save
+                    self._save_quietly(slot, record)
             return record
         new = None
         lost = 'expired'
