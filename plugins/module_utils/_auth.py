@@ -27,10 +27,10 @@ import math
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._cache import open_cache
-from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import MAX_EPOCH, TokenRecord, cache_key
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import get_driver_class
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import resolve_options
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import MAX_EPOCH, TokenRecord, cache_key
 
 _UTC = datetime.timezone.utc
 # An expiry further away than this is not believed (an exp claim in milliseconds, a typo): the driver's lifetime is used.
@@ -116,7 +116,8 @@ class VendorSession(object):
         if ours and not force and record.remaining(now) > self.settings.refresh_margin:
             if record.presented is None and record is not self._unsaved:
                 self._present(record)  # a record written before tokens carried it: once, so later hits take the fast path
-                self._save_quietly(slot, record)
+                if record.presented is not None:  # a vendor whose header does not end with the token has none to save
+                    self._save_quietly(slot, record)
             return record
         new = None
         lost = 'expired'

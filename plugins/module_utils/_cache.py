@@ -7,6 +7,9 @@ Files are 0600 in a 0700 directory and replaced atomically. Each key has its own
 whoever holds it decides alone whether to reuse, renew or log in, which is what makes five
 parallel forks produce one login instead of five, and what keeps an SBC token (and the
 configuration lock tied to it) from being replaced by a concurrent fresh login.
+
+What a record holds, and how a lookup's cache hit reads one without this module (under a shared lock on the same
+lock file, so never while a decision is being made), is in _token_record.py.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -55,7 +55,7 @@ def in_process(ctx, url, iterations):
     }
 
 
-PLAY_ROUNDS = 3  # each play runs this many times, the three alternating; the median wall time of each counts
+PLAY_ROUNDS = 5  # each play runs this many times, the three alternating; the median wall time of each counts
 WORKER_CHILDREN = 30
 
 
