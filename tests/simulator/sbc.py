@@ -265,7 +265,7 @@ class SbcApi(VendorApi):
         if not self._is_admin(token.user):
             raise SbcError(403, "User does not have administrator privileges")
         holder = self.state.lock_holder()
-        if holder is not None and holder is not token:
+        if holder is not None and (holder is not token or self.state.settings.sbc_relock == "refused"):
             raise SbcError(423, LOCKED_BY_OTHER)
         self.state.lock_token = token
         return Response(204)

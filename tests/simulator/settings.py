@@ -54,6 +54,9 @@ _CHOICES = {
     # the shape of the SBC re-authentication body this appliance takes (the others get 400), or "ignored":
     # the body is not read and the request acts as a fresh login (the old token lives on, holding the lock)
     "sbc_reauth_body": ("token", ("token", "accessToken", "raw", "ignored")),
+    # a lock request from the token that already holds the lock: 204 as for a free lock ("ok"), or 423 as for one
+    # held ("refused"); the documents name only 204 (taken) and 423 (held by another)
+    "sbc_relock": ("ok", ("ok", "refused")),
     # how a 202 from configuration/management names the operation to poll: a path, an absolute URL, or nothing
     # (the client asks admin/asyncstatus)
     "sbc_async_link": ("path", ("path", "absolute", "none")),

@@ -144,8 +144,14 @@ class Driver(VendorDriver):
             return
         if probe.status != 423:
             return  # no answer about the lock (5xx, ...): asked again at the next renewal under the lock
-        if self.lock_call(http, 'unlock', old_token).status != 204:
-            renewed.data.update(locked=False, lock_lost='elsewhere')  # neither token holds it: another client does
+        released = self.lock_call(http, 'unlock', old_token).status
+        if released == 401:
+            # The replaced token is dead, as after a documented renewal: the 423 was about the lock itself, held by
+            # another client or refused to its own holder (an appliance may answer so: the documents are silent).
+            # Nothing is concluded; a change under the lock is refused with 423 if it is not ours, never applied.
+            return
+        if released != 204:
+            renewed.data.update(locked=False, lock_lost='elsewhere')  # the old token lives and does not hold it either
             return
         renewed.data.update(reauth_as_login=True, reauth_notice=True)  # told by the next task under the lock
         if self.lock_call(http, 'lock', renewed.token).status != 204:

@@ -195,17 +195,56 @@ def test_a_lock_taken_by_another_client_is_not_mistaken_for_a_login_like_renewal
 def test_a_renewal_that_finds_the_lock_with_another_client_stops_the_next_change_before_sending(simulator, make, clock):
     simulator.configure(sbc_reauth_body='ignored')
     acquire(make(clock))
-    simulator.revoke()  # our token is gone, and with it the lock, which another client takes
+    session = make(clock)  # the lock is given up behind the token record's back, and another client takes it
+    assert session.driver.lock_call(session.http, 'unlock', session.cached().token).status == 204
     simulator.lock_by_other()
     clock.now += 500
-    make(clock).token()  # a login-like renewal: its check finds neither the new token nor the old one holding the lock
+    make(clock).token()  # a login-like renewal: its check finds neither the new token nor the live old one holding it
     kinds = [(e['kind'], e['status']) for e in simulator.journal_entries(vendor='oracle_sbc')]
-    assert kinds[2:] == [('reauth', 200), ('lock', 423), ('unlock', 401)]
+    assert kinds[3:] == [('reauth', 200), ('lock', 423), ('unlock', 423)]
     with pytest.raises(ApiAuthError) as caught:
         write(make(clock), 'never-sent')
     assert caught.value.reason == 'lock_lost' and 'neither the new token nor the one it replaced' in caught.value.message
     assert not simulator.journal_entries(kind='config_write')  # stopped before sending
     assert simulator.state_snapshot()['lock']['held_by_other'] is True
+
+
+def test_a_check_the_dead_old_token_cannot_settle_concludes_nothing_and_applies_nothing(simulator, make, clock):
+    # The replaced token is dead (401): the renewal was not a login, so the 423 on the lock was about the lock itself
+    # (another client here; elsewhere an appliance refusing a lock to its holder). No loss is declared on that; the
+    # next change is sent and refused with 423, which applied nothing.
+    simulator.configure(sbc_reauth_body='ignored')
+    acquire(make(clock))
+    simulator.revoke()  # our token is gone, and with it the lock, which another client takes
+    simulator.lock_by_other()
+    clock.now += 500
+    make(clock).token()
+    kinds = [(e['kind'], e['status']) for e in simulator.journal_entries(vendor='oracle_sbc')]
+    assert kinds[2:] == [('reauth', 200), ('lock', 423), ('unlock', 401)]
+    assert 'reauth_as_login' not in make(clock).cached().data  # unsettled: asked again at the next renewal
+    with pytest.raises(ApiAuthError):
+        write(make(clock), 'refused')
+    assert set(e['status'] for e in simulator.journal_entries(kind='config_write')) == {423}
+    assert simulator.state_snapshot()['lock']['held_by_other'] is True
+
+
+@pytest.mark.parametrize('shape', SHAPES)
+def test_an_appliance_that_refuses_a_lock_to_its_holder_keeps_working_across_renewals(simulator, make, clock, shape):
+    # The documents do not say what a lock request from the holder gets; with a 423 there, the check after a renewal
+    # must not take the lock for lost: it moved with the token as documented.
+    simulator.configure(sbc_reauth_body=shape, sbc_relock='refused')
+    acquire(make(clock))
+    clock.now += 500
+    write(make(clock), 'after-renewal')
+    clock.now += 500
+    write(make(clock), 'after-second-renewal')
+    assert release(make(clock))['changed'] is True
+    assert [e['status'] for e in simulator.journal_entries(kind='config_write')] == [200, 200]
+    kinds = [(e['kind'], e['status']) for e in simulator.journal_entries(vendor='oracle_sbc')
+             if e['kind'] != 'config_write' and e['status'] != 400]  # 400: a body shape this appliance does not take
+    assert kinds == [('login', 200), ('lock', 204), ('reauth', 200), ('lock', 423), ('unlock', 401), ('reauth', 200),
+                     ('lock', 423), ('unlock', 401), ('unlock', 204)]
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
 
 
 def test_a_handover_that_cannot_take_the_lock_back_stops_the_next_change(simulator, make, clock):
