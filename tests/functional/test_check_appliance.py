@@ -41,8 +41,20 @@ def test_lock_cycle_reports_the_reauth_body_the_appliance_takes(simulator, runne
     assert report['reauth_body'] == ('token' if shape == 'ignored' else shape)
     assert report['renewal_acts_as_login'] is (shape == 'ignored')
     assert report['lock_cycle'] == 'lock taken, token renewed, lock released'
+    assert report['holder_relock'] == 'accepted (HTTP 204)'
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
     assert not simulator.journal_entries(kind='config_write')
     if shape == 'ignored':
         assert 'as a fresh login' in ' '.join(proc.stdout.split())  # ansible-core 2.16 wraps warnings at 80 columns
     assert 'sbc-admin-pass' not in proc.stdout
+
+
+def test_lock_cycle_reports_an_appliance_that_refuses_a_lock_to_its_holder(simulator, runner):
+    # Undocumented (docs/protocols.md): sbc_config_lock confirms a held lock by asking for it again. The check says
+    # what this appliance answers, and still gives the lock back.
+    simulator.configure(sbc_relock='refused')
+    _proc, report = run(runner, check_lock_cycle=True)
+    assert report['holder_relock'].startswith('refused: ') and 'HTTP 423' in report['holder_relock']
+    assert report['lock_cycle'] == 'lock taken, token renewed, lock released'
+    assert report['renewal_acts_as_login'] is False or report['renewal_acts_as_login'] == 'not known yet'
+    assert simulator.state_snapshot()['lock']['owner_fp'] is None
