@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - Ansible controllers are POSIX
     fcntl = None
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import MAX_FILE, default_directory, parse_record, private_problem
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import cache_directory, private_problem, read_record
 
 
 class _Slot(object):
@@ -134,17 +134,13 @@ class FileTokenCache(object):
     def load(self, key):
         path = self._path(key, '.json')
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
+            record, problem = read_record(path)
         except OSError as exc:
             if exc.errno == errno.ENOENT:
                 return None
             raise cache_error('read token cache file', path, exc)
-        with os.fdopen(fd) as handle:
-            _check_private('token cache file', path, os.fstat(handle.fileno()))  # the file read, not the name
-            try:
-                record = parse_record(handle.read(MAX_FILE + 1))  # bounded: a huge file is not one of ours
-            except OSError as exc:
-                raise cache_error('read token cache file', path, exc)
+        if problem:
+            raise ApiAuthError(problem, reason='cache')
         if record is None:
             self.warn('discarded the unreadable token cache file %s (truncated, corrupted or with fields of the wrong '
                       'type); a new token replaces it' % path)
@@ -213,5 +209,5 @@ def open_cache(settings, warn=None):
     """The cache ``settings`` ask for; ``warn`` receives what the user should know (a discarded file)."""
     if settings.token_cache == 'none':
         return MemoryTokenCache()
-    return FileTokenCache(settings.token_cache_dir or default_directory(), lock_timeout=max(60.0, 4.0 * settings.timeout),
+    return FileTokenCache(cache_directory(settings), lock_timeout=max(60.0, 4.0 * settings.timeout),
                           warn=warn)

@@ -190,6 +190,18 @@ def parse_record(text):
         return None
 
 
+def read_record(path):
+    """(record, problem) from the cache file ``path``: opened without following a symlink, checked private through the
+    open file (not the name), read bounded; record None for a file that is not a valid record, problem the reason a
+    file must not be used. Raises OSError (ENOENT: no such file)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
+    with os.fdopen(fd, 'rb') as handle:
+        problem = private_problem('token cache file', path, os.fstat(handle.fileno()))
+        if problem:
+            return None, problem
+        return parse_record(handle.read(MAX_FILE + 1)), None  # bytes: a file that is not UTF-8 is just not a record
+
+
 def cache_key(vendor, url, principal):
     """A file-name-safe key that reveals the vendor but not the URL or principal."""
     digest = hashlib.sha256(json.dumps([vendor, url, principal]).encode('utf-8')).hexdigest()[:32]
@@ -262,6 +274,11 @@ def default_directory():
     return os.path.join(tempfile.gettempdir(), 'apiauth_vendors-%d' % os.getuid())
 
 
+def cache_directory(settings):
+    """The token cache directory ``settings`` name: token_cache_dir, else default_directory()."""
+    return os.path.abspath(os.path.expanduser(settings.token_cache_dir or default_directory()))
+
+
 def find(settings, now):
     """The cached record for ``settings`` (resolved options) if it has more than refresh_margin seconds left and
     was obtained with the caller's own secret; None for anything else, including anything unusual.
@@ -276,7 +293,7 @@ def find(settings, now):
     principal, secret = identity(settings.username, settings.password, settings.user_token)
     if problem or not principal or not secret or (url.startswith('http:') and not settings.allow_plain_http):
         return None
-    directory = os.path.expanduser(settings.token_cache_dir or default_directory())
+    directory = cache_directory(settings)
     base = os.path.join(directory, cache_key(settings.vendor, url, principal))
     try:
         info = os.stat(directory)
@@ -286,15 +303,11 @@ def find(settings, now):
         try:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)  # busy: someone is deciding, let the full path wait
-            fd = os.open(base + '.json', os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
-            with os.fdopen(fd, 'rb') as handle:
-                if private_problem('', base, os.fstat(handle.fileno())):
-                    return None
-                record = parse_record(handle.read(MAX_FILE + 1))
+            record, problem = read_record(base + '.json')
         finally:
             os.close(lock)
     except OSError:
         return None
-    if record is None or record.remaining(now) <= settings.refresh_margin or not record.verifies(secret):
+    if problem or record is None or record.remaining(now) <= settings.refresh_margin or not record.verifies(secret):
         return None
     return record

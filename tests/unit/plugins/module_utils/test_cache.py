@@ -48,7 +48,7 @@ def test_a_directory_open_to_others_is_refused(tmp_path):
 def _record_file(cache, key, content, file_mode=0o600):
     path = os.path.join(cache.directory, key + '.json')
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, file_mode)
-    with os.fdopen(fd, 'w') as handle:
+    with os.fdopen(fd, 'wb' if isinstance(content, bytes) else 'w') as handle:
         handle.write(content)
     os.chmod(path, file_mode)
     return path
@@ -110,8 +110,9 @@ def test_key_reveals_neither_url_nor_principal():
     assert key != cache_key('bigid', 'https://bigid.example.com', 'user:bob')
 
 
-@pytest.mark.parametrize('content', ['{not json', '{"format": 1, "tok', '', '\x00\x00\x00', '{"format": 1}', '[]'],
-                         ids=['garbage', 'truncated', 'empty', 'zeros', 'no-token', 'not-a-record'])
+@pytest.mark.parametrize('content', ['{not json', '{"format": 1, "tok', '', '\x00\x00\x00', '{"format": 1}', '[]',
+                                     b'{"format": 2, "token": "\xff\xfe"}'],
+                         ids=['garbage', 'truncated', 'empty', 'zeros', 'no-token', 'not-a-record', 'not-utf-8'])
 def test_a_corrupted_record_is_discarded_with_a_warning(tmp_path, content):
     warnings = []
     cache = FileTokenCache(str(tmp_path / 'c'), warn=warnings.append)
