@@ -97,9 +97,11 @@ options:
     description:
       - V(file) keeps tokens between tasks, forks and runs in O(token_cache_dir), so one login serves a whole play and
         an Oracle SBC token (with the configuration lock tied to it) is renewed rather than replaced.
+      - V(redis) keeps them, encrypted, in the Redis server at O(token_cache_url), shared by every host and container
+        that uses it (AWX execution nodes); see C(docs/shared_store.md). Needs the C(redis) Python package.
       - V(none) keeps nothing, so every plugin call logs in anew.
     type: str
-    choices: [file, none]
+    choices: [file, redis, none]
     default: file
   token_cache_dir:
     description:
@@ -113,6 +115,21 @@ options:
         URL). A cached token is handed only to a caller presenting the secret that obtained it, checked against a
         salted PBKDF2 verifier stored with it; any other caller logs in with its own credentials (for the Oracle SBC,
         re-authenticates with them, keeping the lock), and a refusal leaves the cached token alone.
+    type: path
+  token_cache_url:
+    description:
+      - With O(token_cache=redis), the Redis server, V(redis://[user:password@]host[:port][/db]) or V(rediss://...) (TLS,
+        verified against O(token_cache_ca_path) or the system's CAs). Defaults to E(APIAUTH_TOKEN_CACHE_URL). Never logged.
+    type: str
+  token_cache_key:
+    description:
+      - With O(token_cache=redis), the secret (at least 16 characters) from which the records' encryption key and
+        key names are derived; every job that shares tokens uses the same one. Defaults to E(APIAUTH_TOKEN_CACHE_KEY).
+    type: str
+  token_cache_ca_path:
+    description:
+      - With a V(rediss://) O(token_cache_url), the CA bundle that verifies the Redis server's certificate. Defaults to
+        E(APIAUTH_TOKEN_CACHE_CA_PATH).
     type: path
   refresh_margin:
     description:
@@ -258,6 +275,21 @@ options:
       - name: apiauth_token_cache_dir
     env:
       - name: APIAUTH_TOKEN_CACHE_DIR
+  token_cache_url:
+    vars:
+      - name: apiauth_token_cache_url
+    env:
+      - name: APIAUTH_TOKEN_CACHE_URL
+  token_cache_key:
+    vars:
+      - name: apiauth_token_cache_key
+    env:
+      - name: APIAUTH_TOKEN_CACHE_KEY
+  token_cache_ca_path:
+    vars:
+      - name: apiauth_token_cache_ca_path
+    env:
+      - name: APIAUTH_TOKEN_CACHE_CA_PATH
   refresh_margin:
     vars:
       - name: apiauth_refresh_margin

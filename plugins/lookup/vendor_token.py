@@ -191,7 +191,9 @@ VENDOR_VARIABLES = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': _A
 VENDOR_ENVIRONMENT = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': ('bigfix_inventory',), 'user_token': ('bigid',)}
 VENDOR_SCOPED = tuple(VENDOR_VARIABLES)
 INI_SECTION = 'apiauth_vendors'
-NO_INI = ('token_cache_dir',)  # Ansible resolves a relative path in ansible.cfg against its directory: under AWX, the project
+# Ansible resolves a relative path in ansible.cfg against its directory (under AWX, the project); secrets do not
+# belong in ansible.cfg.
+NO_INI = ('token_cache_dir', 'token_cache_ca_path', 'token_cache_url', 'token_cache_key')
 
 
 def option_definitions(common_options, own_options, choices=None):

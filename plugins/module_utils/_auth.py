@@ -26,11 +26,11 @@ import datetime
 import math
 import time
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._cache import open_cache
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import get_driver_class
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import resolve_options
-from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import MAX_EPOCH, TokenRecord, cache_key
+from ansible_collections.apiauth.vendors.plugins.module_utils._store import open_store
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import MAX_EPOCH, Caller, TokenRecord, cache_key
 
 _UTC = datetime.timezone.utc
 # An expiry further away than this is not believed (an exp claim in milliseconds, a typo): the driver's lifetime is used.
@@ -64,9 +64,11 @@ class VendorSession(object):
         # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
         self.secret = None if settings.token else self.driver.secret()
-        self.cache = cache if cache is not None or self.key is None else open_cache(settings, warn=warn)
+        # The token store (_store.py); ``cache`` by its historical name, which the SBC lock code uses (cache.slot(key)).
+        self.cache = cache if cache is not None or self.key is None else open_store(settings, warn=warn)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
-        self._verified = None  # (token, verifier hash) of the record this session's secret last matched: checked once
+        # The usability rule, shared with the lookup's hit path (_token_record.Caller).
+        self.caller = None if settings.token else Caller(self.secret, settings.refresh_margin)
         self._unsaved = None  # a token the cache could not keep (disk full), used for the rest of this task
 
     @property
@@ -100,20 +102,14 @@ class VendorSession(object):
 
     def _ours(self, record):
         """Whether this session's secret is the one that obtained ``record`` (one slow check per record)."""
-        marker = (record.token, (record.verifier or {}).get('hash'))
-        if self._verified == marker:
-            return True
-        if record.verifies(self.secret):
-            self._verified = marker
-            return True
-        return False
+        return self.caller.owns(record)
 
     def _fresh(self, slot, reject, force=False):
         record = self._unsaved if self._unsaved is not None else slot.read()
         now = self.clock()
         usable = record is not None and record.token != reject
         ours = usable and self._ours(record)
-        if ours and not force and record.remaining(now) > self.settings.refresh_margin:
+        if usable and not force and self.caller.may_have(record, now):
             if record.presented is None and record is not self._unsaved:
                 self._present(record)  # a record written before tokens carried it: once, so later hits take the fast path
                 if record.presented is not None:  # a vendor whose header does not end with the token has none to save
@@ -152,7 +148,7 @@ class VendorSession(object):
         self._believable_expiry(new, now)
         new.bind(self.secret)
         self._present(new)
-        self._verified = (new.token, new.verifier['hash'])
+        self.caller.remember(new)
         try:
             slot.write(new)
         except ApiAuthError as exc:

@@ -34,7 +34,10 @@ COMMON_OPTIONS = {
     'allow_plain_http': ('bool', False, 'APIAUTH_ALLOW_PLAIN_HTTP'),
     'timeout': ('int', 30, None),
     'token_cache': ('str', 'file', None),
-    'token_cache_dir': ('path', None, 'APIAUTH_TOKEN_CACHE_DIR'),  # None: cache.default_directory()
+    'token_cache_dir': ('path', None, 'APIAUTH_TOKEN_CACHE_DIR'),  # None: _store_file.default_directory()
+    'token_cache_url': ('str', None, 'APIAUTH_TOKEN_CACHE_URL'),  # token_cache=redis: checked by _store_redis.py
+    'token_cache_key': ('str', None, 'APIAUTH_TOKEN_CACHE_KEY'),
+    'token_cache_ca_path': ('path', None, 'APIAUTH_TOKEN_CACHE_CA_PATH'),
     'refresh_margin': ('int', 120, None),
     'token_lifetime': ('int', None, None),
     'retries': ('int', 3, None),
@@ -51,8 +54,8 @@ BOUNDS = {
     'retries': (0, 10, 'attempts'),
     'max_reply_size': (1024, 4 * 1024 * 1024 * 1024, 'bytes'),
 }
-SECRET_OPTIONS = ('password', 'token', 'user_token')
-TOKEN_CACHE_CHOICES = ('file', 'none')
+SECRET_OPTIONS = ('password', 'token', 'user_token', 'token_cache_key', 'token_cache_url')  # the URL may hold a password
+TOKEN_CACHE_CHOICES = ('file', 'redis', 'none')
 REAUTH_BODY_CHOICES = ('auto', 'token', 'accessToken', 'raw')
 
 _CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}

@@ -1,12 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the apiauth.vendors collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A cached token record: its format, the verifier that binds it to a secret, its key, and finding a live one.
+"""A cached token record: its format, the verifier that binds it to a secret, its key, the rule that says who may
+have it (Caller), and finding a live one (find).
 
-This is all a cache hit needs. A task whose lookup finds its token runs in a freshly forked worker that compiles
-every collection module it imports (tools/bench/README.md), so this module imports nothing of the collection and
-:func:`find` decides a hit without the session, the drivers, the lock or the HTTP client. ``find`` never raises and
-never writes: whatever it cannot vouch for is a miss, and the full path (_auth.py, _cache.py) decides and explains.
+This and the store interface are all a cache hit needs. A task whose lookup finds its token runs in a freshly forked
+worker that compiles every collection module it imports (tools/bench/README.md), so this module imports nothing of
+the collection at load time and :func:`find` decides a hit without the session, the drivers, the lock or the HTTP
+client. ``find`` never raises and never writes: whatever it cannot vouch for is a miss, and the full path (_auth.py
+and the store, _store.py) decides and explains. Where records are kept (files, Redis) is the store's business only.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,14 +21,7 @@ import hmac
 import json
 import math
 import os
-import stat
-import tempfile
 import time
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Ansible controllers are POSIX
-    fcntl = None
 
 try:
     from urllib.parse import urlsplit
@@ -43,7 +38,7 @@ VERIFIER_ROUNDS = 2000
 _MAX_ROUNDS = 1000000  # a record asking for more is not ours (or is hostile): refuse to spend seconds on it
 # Epoch seconds beyond which a time is not a real expiry (year 9999): such a record is discarded as corrupt.
 MAX_EPOCH = 253402300799.0
-MAX_FILE = 64 * 1024  # a token record is well under a kilobyte; a bigger file is not one of ours
+MAX_RECORD = 64 * 1024  # a token record is well under a kilobyte; anything bigger is not one of ours
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
 
 
@@ -183,23 +178,19 @@ class TokenRecord(object):
 
 
 def parse_record(text):
-    """A record from a cache file's text, or None (truncated, corrupted, not UTF-8, absurdly nested, wrong types)."""
+    """A record from a stored record's text or bytes, or None (too big, truncated, corrupted, not UTF-8, absurdly
+    nested, wrong types)."""
+    if text is None or len(text) > MAX_RECORD:
+        return None
     try:
         return TokenRecord.from_dict(json.loads(text))
     except (ValueError, RecursionError):
         return None
 
 
-def read_record(path):
-    """(record, problem) from the cache file ``path``: opened without following a symlink, checked private through the
-    open file (not the name), read bounded; record None for a file that is not a valid record, problem the reason a
-    file must not be used. Raises OSError (ENOENT: no such file)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
-    with os.fdopen(fd, 'rb') as handle:
-        problem = private_problem('token cache file', path, os.fstat(handle.fileno()))
-        if problem:
-            return None, problem
-        return parse_record(handle.read(MAX_FILE + 1)), None  # bytes: a file that is not UTF-8 is just not a record
+def dump_record(record):
+    """The stored form of ``record`` (UTF-8 JSON bytes), what parse_record reads."""
+    return json.dumps(record.to_dict()).encode('utf-8')
 
 
 def cache_key(vendor, url, principal):
@@ -240,74 +231,61 @@ def identity(username, password, user_token):
     return username, password
 
 
-def private_problem(what, path, info):
-    """Why a cache directory or file must not be used (another user owns it or may read it), or None."""
-    if info.st_uid != os.getuid():
-        return '%s %s belongs to another user (uid %d); refusing to use it' % (what, path, info.st_uid)
-    if stat.S_IMODE(info.st_mode) & 0o077:
-        return ('%s %s is open to other users (mode %04o); refusing to use it. Remove it, or restrict it with: '
-                'chmod go= %s' % (what, path, stat.S_IMODE(info.st_mode), path))
-    return None
 
+class Caller(object):
+    """The usability rule, written once: may this caller have this record now?
 
-def _creatable(directory):
-    """Whether ``directory`` exists as a writable directory or could be created by this user."""
-    while not os.path.exists(directory):
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return False
-        directory = parent
-    return os.path.isdir(directory) and os.access(directory, os.W_OK | os.X_OK)
-
-
-def default_directory():
-    """Where tokens go when no token_cache_dir is set: ~/.cache/apiauth_vendors.
-
-    Some execution environment images run jobs as an arbitrary user whose home is ``/`` or not
-    writable; there a per-user directory under the system temp directory takes its place. Lookups
-    and modules on one host compute the same answer, so they still share one cache.
+    A record is handed out, without asking the vendor, only while it has more than ``margin`` seconds left and only
+    to the secret that obtained it (the record's verifier). The session (_auth.py) and the lookup's hit path (find)
+    both ask this object; the options it is built from were validated first (_options.resolve_options), and the
+    plain-HTTP rule is applied before there is a caller at all (hit_target here, the driver's validate() there).
     """
-    home = os.path.expanduser('~')
-    preferred = os.path.join(home, '.cache', 'apiauth_vendors')
-    if os.path.isabs(home) and home != os.sep and _creatable(preferred):
-        return preferred
-    return os.path.join(tempfile.gettempdir(), 'apiauth_vendors-%d' % os.getuid())
+
+    def __init__(self, secret, margin):
+        self.secret = secret
+        self.margin = margin
+        self._verified = None  # (token, verifier hash) this secret last matched: one slow check per record
+
+    def owns(self, record):
+        """Whether this caller's secret is the one that obtained ``record``."""
+        marker = (record.token, (record.verifier or {}).get('hash'))
+        if self._verified == marker:
+            return True
+        if record.verifies(self.secret):
+            self._verified = marker
+            return True
+        return False
+
+    def remember(self, record):
+        """``record`` was just bound to this caller's secret: no need to check it again."""
+        self._verified = (record.token, (record.verifier or {}).get('hash'))
+
+    def may_have(self, record, now):
+        return record is not None and record.remaining(now) > self.margin and self.owns(record)
 
 
-def cache_directory(settings):
-    """The token cache directory ``settings`` name: token_cache_dir, else default_directory()."""
-    return os.path.abspath(os.path.expanduser(settings.token_cache_dir or default_directory()))
-
-
-def find(settings, now):
-    """The cached record for ``settings`` (resolved options) if it has more than refresh_margin seconds left and
-    was obtained with the caller's own secret; None for anything else, including anything unusual.
-
-    The same judgement as the full path's (_auth.py) for this case, which it must stay a subset of: options are
-    validated before (_options.resolve_options), the record is read under a shared lock on its key (a writer holds
-    it exclusively), the file and its directory must be private, and only the secret that obtained the token gets it.
-    """
-    if settings.token or settings.token_cache != 'file' or not settings.url:
+def hit_target(settings):
+    """(key, Caller) for a cache hit on ``settings`` (validated options), or None where only the session may decide:
+    a ready token, no cache, a url that must be refused, plain HTTP without allow_plain_http, no principal or secret."""
+    if settings.token or settings.token_cache == 'none' or not settings.url:
         return None
     url, problem = normalise_url(settings.url)
     principal, secret = identity(settings.username, settings.password, settings.user_token)
     if problem or not principal or not secret or (url.startswith('http:') and not settings.allow_plain_http):
         return None
-    directory = cache_directory(settings)
-    base = os.path.join(directory, cache_key(settings.vendor, url, principal))
-    try:
-        info = os.stat(directory)
-        if not stat.S_ISDIR(info.st_mode) or private_problem('', directory, info):
-            return None
-        lock = os.open(base + '.lock', os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
-        try:
-            if fcntl is not None:
-                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)  # busy: someone is deciding, let the full path wait
-            record, problem = read_record(base + '.json')
-        finally:
-            os.close(lock)
-    except OSError:
+    return cache_key(settings.vendor, url, principal), Caller(secret, settings.refresh_margin)
+
+
+def find(settings, now):
+    """The cached record ``settings`` may have now (Caller.may_have), or None for anything else, including anything
+    unusual: the session then decides and explains. Never raises, never writes, never waits for a lock: the store's
+    peek() reads without locking and answers None while a writer is deciding.
+    """
+    target = hit_target(settings)
+    if target is None:
         return None
-    if problem or record is None or record.remaining(now) <= settings.refresh_margin or not record.verifies(secret):
-        return None
-    return record
+    key, caller = target
+    # Imported here: a lookup imports this module for every task, the store only when it may hit.
+    from ansible_collections.apiauth.vendors.plugins.module_utils._store import peek
+    record = peek(settings, key)
+    return record if caller.may_have(record, now) else None

@@ -54,8 +54,10 @@ def test_a_cache_hit_loads_only_the_options_and_the_record(simulator, tmp_path, 
     sent = len(simulator.journal)
     headers, loaded = _in_a_worker(simulator, cache_dir, 'headers')
     assert headers == first['headers'] and len(simulator.journal) == sent
-    # The session (_auth), drivers, HTTP client, error type and lock code are left for a miss.
-    assert loaded == ['_options', '_token_record']
+    # The session (_auth), drivers, HTTP client, error type and lock code are left for a miss. The store interface
+    # (_store) and its file backend (_store_file) are where records live since nothing else may touch their files;
+    # the Redis backend (_store_redis, _store_sealed) is loaded only with token_cache=redis.
+    assert loaded == ['_options', '_store', '_store_file', '_token_record']
     # ... which is what output=dict (the session's view of the token) takes: the check above can fail.
     _value, loaded = _in_a_worker(simulator, cache_dir, 'dict')
     assert '_auth' in loaded and '_http_client' not in loaded

@@ -13,7 +13,8 @@ import tempfile
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache
-from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord, cache_key, default_directory
+from ansible_collections.apiauth.vendors.plugins.module_utils._store_file import default_directory
+from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord, cache_key
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 
 

@@ -54,7 +54,7 @@ def test_missing_option_names_every_source():
     ({'timeout': 'soon'}, 'timeout'),
     ({'timeout': 0}, 'timeout'),
     ({'refresh_margin': -1}, 'refresh_margin'),
-    ({'token_cache': 'redis'}, 'token_cache'),
+    ({'token_cache': 'memcached'}, 'token_cache'),
     ({'validate_certs': 'maybe'}, 'validate_certs'),
     ({'token_cache_dir': 'tokens'}, 'token_cache_dir must be an absolute path'),
 ])
