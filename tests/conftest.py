@@ -3,6 +3,7 @@
 simulator          a started Simulator in a fresh state (one server per process, reset before every test)
 simulator_factory  call it with settings to get a dedicated started Simulator (stopped at teardown)
 simulator_process  the simulator as a separate process (python tests/simulator), for out-of-process clients
+redis_server       a started redis-server of its own (tests/redis_server.py), stopped at teardown
 """
 
 import os
@@ -14,6 +15,7 @@ if __name__.startswith("ansible_collections."):
     # ansible-test units: the collection is installed at .../ansible_collections/apiauth/vendors
     from ansible_collections.apiauth.vendors.tests.simulator import Simulator
     from ansible_collections.apiauth.vendors.tests.simulator.fixture import SimulatorFactory, SimulatorProcess
+    from ansible_collections.apiauth.vendors.tests.redis_server import RedisServer
 else:
     # plain pytest from a checkout: import the package as `simulator` from this directory
     _TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -21,6 +23,7 @@ else:
         sys.path.insert(0, _TESTS_DIR)
     from simulator import Simulator
     from simulator.fixture import SimulatorFactory, SimulatorProcess
+    from redis_server import RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +57,12 @@ def simulator_process(tmp_path):
     process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server on a free loopback port with a password and no persistence (url, password, restart(), dump())."""
+    server = RedisServer(str(tmp_path))
+    server.start()
+    yield server
+    server.stop()

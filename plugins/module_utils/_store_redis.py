@@ -198,8 +198,7 @@ class RedisStore(object):
         from ansible_collections.apiauth.vendors.plugins.module_utils._store_sealed import Sealed
         kwargs = dict(host=where['host'], port=where['port'], db=where['db'], username=where['username'],
                       password=where['password'], socket_timeout=settings.timeout,
-                      socket_connect_timeout=settings.timeout, retry=Retry(NoBackoff(), 0), lib_name=None,
-                      lib_version=None)
+                      socket_connect_timeout=settings.timeout, retry=Retry(NoBackoff(), 0))
         if where['ssl']:
             kwargs.update(ssl=True, ssl_cert_reqs='required', ssl_check_hostname=True,
                           ssl_ca_certs=os.path.expanduser(ca_path) if ca_path else None)
