@@ -396,7 +396,12 @@ class FileStore(object):
 
     def _sweep_key(self, key, now):
         lock_path = self._path(key, '.lock')
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+        try:
+            fd, created = os.open(lock_path, os.O_RDWR | _NOFOLLOW), False
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise
+            fd, created = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600), True
         try:
             if not _try_flock(fd, fcntl.LOCK_EX if fcntl else 0) or not _same_file(fd, lock_path):
                 return  # in use: its holder decides
@@ -404,6 +409,8 @@ class FileStore(object):
             if os.path.lexists(record_path):
                 record, problem = read_record(record_path)
                 if problem or record is None or record.expires_at is None or record.expires_at > now - EXPIRED_GRACE:
+                    if created:
+                        os.unlink(lock_path)  # leave the key as it was
                     return  # a live record, or one the next reader reports (not ours to judge here)
                 os.unlink(record_path)
             os.unlink(lock_path)
