@@ -47,30 +47,6 @@ def test_one_login_and_a_hit_through_redis(simulator, redis_server, tmp_path):
     assert any('holds no token of this token_cache_key yet' in warning for warning in warnings)
 
 
-def _login_in_a_process(url, ca_path, redis_url, cache_dir, queue):
-    try:
-        direct = dict(url=url, ca_path=ca_path, username='admin', password='sbc-admin-pass', token_cache='redis',
-                      token_cache_url=redis_url, token_cache_key=KEY, token_cache_dir=cache_dir)
-        queue.put(VendorSession(vendor_settings('oracle_sbc', direct, environ={})).token().token)
-    except Exception as exc:  # pylint: disable=broad-except
-        queue.put('error: %s' % exc)
-
-
-def test_twelve_processes_with_separate_file_caches_log_in_once(simulator, redis_server, tmp_path):
-    ctx = multiprocessing.get_context('fork')
-    queue = ctx.Queue()
-    procs = [ctx.Process(target=_login_in_a_process, args=(simulator.url, simulator.ca_path, redis_server.url,
-                                                           str(tmp_path / ('node-%d' % index)), queue))
-             for index in range(12)]
-    for proc in procs:
-        proc.start()
-    tokens = [queue.get(timeout=60) for _proc in procs]
-    for proc in procs:
-        proc.join(30)
-    assert len(set(tokens)) == 1 and not tokens[0].startswith('error'), tokens
-    assert len(logins(simulator)) == 1
-
-
 def test_redis_holds_no_token_password_user_or_url(simulator, redis_server, tmp_path):
     settings = settings_for(simulator, redis_server, tmp_path)
     session = VendorSession(settings)
