@@ -48,7 +48,7 @@ DIST := $(BUILD)/dist
 TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
 .PHONY: all test test-core demo units ansible-test-units functional sanity offline-ansible-test collection venv \
-	clean bench lint lint-venv changelog docs docs-rst dist shellcheck bench-diff
+	clean bench bench-store lint lint-venv changelog docs docs-rst dist shellcheck redis-server bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
@@ -77,14 +77,14 @@ collection: venv
 	@echo "==> collection ($(COLLECTION))"
 	@tools/build_collection.sh $(COLLECTION)
 
-units: collection
+units: collection redis-server
 	$(START) $(IN_COLLECTION) $(PYTEST) tests/unit $(DONE)
 
 # The same unit tests through ansible-test's own harness, in a virtualenv of its own.
-ansible-test-units: collection offline-ansible-test
+ansible-test-units: collection offline-ansible-test redis-server
 	$(START) $(IN_COLLECTION) ansible-test units --venv --python $(PYVER) --requirements --color no $(DONE)
 
-functional: collection
+functional: collection redis-server
 	$(START) $(IN_COLLECTION) $(PYTEST) tests/functional $(DONE)
 
 sanity: collection offline-ansible-test shellcheck
@@ -99,6 +99,15 @@ shellcheck:
 		     || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; }; } \
 		|| echo "==> shellcheck not installed and not installable here: ansible-test sanity will skip it"; }
 
+# The shared-store tests (token_cache=redis) start a real redis-server of their own on a loopback port. Debian ships
+# it; installed here when we may (root with apt-get, as in CI), else those tests skip saying so (fail under CI=true).
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { echo "==> redis-server (apt-get install redis-server)"; \
+		     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null \
+		     || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }; } \
+		|| echo "==> redis-server not installed and not installable here: the shared-store tests will skip"; }
+
 # ansible-test fetches a pip bootstrap script from a host that is not reachable here; give it ours.
 offline-ansible-test: venv
 	@$(VBIN)/python tools/get_pip_standin.py --install
@@ -108,9 +117,13 @@ demo: venv collection
 
 # Not part of `make test`: about five minutes of timed plays against 100 simulated SBCs (tools/bench/README.md).
 # Prints a table, writes $(BUILD)/bench/results.json, fails when an acceptance ratio does.
-bench: venv collection
-	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench \
+# ITEMS=2,6 measures only those items (item 6: a cache hit through Redis against the file store; `make bench-store`).
+bench: venv collection redis-server
+	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench $(if $(ITEMS),--items $(ITEMS)) \
 		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(DONE)
+
+bench-store:
+	@$(MAKE) --no-print-directory bench ITEMS=6
 
 # Two results files side by side (standard library only, no venv needed):
 # make bench-diff OLD=saved/results.json [NEW=build/bench/results.json]; see tools/bench/README.md.

@@ -100,6 +100,7 @@ options:
       - V(redis) keeps them, encrypted, in the Redis server at O(token_cache_url), shared by every host and container
         that uses it (AWX execution nodes); see C(docs/shared_store.md). Needs the C(redis) Python package.
       - V(none) keeps nothing, so every plugin call logs in anew.
+      - Defaults to E(APIAUTH_TOKEN_CACHE) when that is set (the AWX token store credential sets V(redis)).
     type: str
     choices: [file, redis, none]
     default: file
@@ -267,6 +268,8 @@ options:
   token_cache:
     vars:
       - name: apiauth_token_cache
+    env:
+      - name: APIAUTH_TOKEN_CACHE
     ini:
       - section: apiauth_vendors
         key: token_cache

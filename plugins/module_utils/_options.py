@@ -33,7 +33,7 @@ COMMON_OPTIONS = {
     'ca_path': ('path', None, 'APIAUTH_CA_PATH'),
     'allow_plain_http': ('bool', False, 'APIAUTH_ALLOW_PLAIN_HTTP'),
     'timeout': ('int', 30, None),
-    'token_cache': ('str', 'file', None),
+    'token_cache': ('str', 'file', 'APIAUTH_TOKEN_CACHE'),  # the AWX token store credential sets redis
     'token_cache_dir': ('path', None, 'APIAUTH_TOKEN_CACHE_DIR'),  # None: _store_file.default_directory()
     'token_cache_url': ('str', None, 'APIAUTH_TOKEN_CACHE_URL'),  # token_cache=redis: checked by _store_redis.py
     'token_cache_key': ('str', None, 'APIAUTH_TOKEN_CACHE_KEY'),

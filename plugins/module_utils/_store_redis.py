@@ -106,6 +106,26 @@ def parse_url(url):
             'ssl': parts.scheme == 'rediss'}
 
 
+_CLIENTS = {}  # (pid, connection settings) -> client: lookups in one process (a loop, many lookups in one task)
+#              share a connection; a forked child makes its own (a socket must not be shared across processes)
+
+
+def _client(kwargs):
+    """The client for ``kwargs``, made once per process."""
+    marker = (os.getpid(),) + tuple(sorted((name, str(value)) for name, value in kwargs.items() if name != 'retry'))
+    client = _CLIENTS.get(marker)
+    if client is None:
+        try:
+            # No CLIENT SETINFO: one round trip less per connection, and redis-py 8 would read its own package
+            # metadata (about 1 ms) for every client to send it.
+            client = redis.Redis(driver_info=None, **kwargs)
+        except TypeError:  # redis-py before 7.1 has no driver_info
+            client = redis.Redis(**kwargs)
+        _CLIENTS.clear()  # one store per process in practice: never a pile of open connections
+        _CLIENTS[marker] = client
+    return client
+
+
 class RedisSlot(object):
     """The transaction on one key: read, fenced write and delete while this process holds the key's Redis lock."""
 
@@ -195,14 +215,17 @@ class RedisStore(object):
         if redis is None:
             raise _cache_error("token_cache=redis needs the Python package 'redis' where the plugin runs (pip install "
                                "redis; the execution environment of extensions/ee installs it): %s" % REDIS_IMPORT_ERROR)
-        from ansible_collections.apiauth.vendors.plugins.module_utils._store_sealed import Sealed
+        from ansible_collections.apiauth.vendors.plugins.module_utils._store_sealed import CRYPTOGRAPHY_IMPORT_ERROR, Sealed
+        if CRYPTOGRAPHY_IMPORT_ERROR is not None:
+            raise _cache_error("token_cache=redis needs the Python package 'cryptography' where the plugin runs (pip "
+                               "install cryptography): %s" % CRYPTOGRAPHY_IMPORT_ERROR)
         kwargs = dict(host=where['host'], port=where['port'], db=where['db'], username=where['username'],
                       password=where['password'], socket_timeout=settings.timeout,
                       socket_connect_timeout=settings.timeout, retry=Retry(NoBackoff(), 0))
         if where['ssl']:
             kwargs.update(ssl=True, ssl_cert_reqs='required', ssl_check_hostname=True,
                           ssl_ca_certs=os.path.expanduser(ca_path) if ca_path else None)
-        return cls(redis.Redis(**kwargs), Sealed(settings.token_cache_key), '%s:%s' % (where['host'], where['port']),
+        return cls(_client(kwargs), Sealed(settings.token_cache_key), '%s:%s' % (where['host'], where['port']),
                    lock_timeout=max(60.0, 4.0 * settings.timeout), warn=warn, secrets=secrets)
 
     # -- Redis calls, every failure as reason 'cache' ------------------------------------------------

@@ -16,10 +16,14 @@ import hashlib
 import hmac
 import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+try:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    CRYPTOGRAPHY_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - ansible-core requires cryptography; _store_redis names it if missing
+    CRYPTOGRAPHY_IMPORT_ERROR = exc
 
 _NONCE = 12
 _PREFIX = 'av:'  # so that an operator can tell (and flush) this collection's keys; it says nothing else

@@ -20,6 +20,7 @@ import calls
 import contention
 import fleet_change
 import lookup_cost
+import store_hit
 from ansible_run import COLLECTION_ROOT, AnsibleRunner, init_collection_loader, write_inventory, write_repeated_play
 from report import acceptance, table
 from sim_fleet import SimFleet
@@ -41,7 +42,7 @@ def parse_args(argv):
     parser.add_argument('--bulk-elements', type=int, default=200, help='item 5 (acceptance 7-8): config elements in one bulk change')
     parser.add_argument('--bulk-raw-elements', type=int, default=50, help='item 5: elements of the task-per-request play beside it')
     parser.add_argument('--overhead-tasks', type=int, default=30, help='item 2: set_fact tasks per play in the per-task cost')
-    parser.add_argument('--items', default='1,2,3,4,5', help='which items to measure, comma-separated (the acceptance '
+    parser.add_argument('--items', default='1,2,3,4,5,6', help='which items to measure, comma-separated (the acceptance '
                         'judges only those); e.g. --items 2 to time the lookup alone without disturbing the machine long')
     parser.add_argument('--source-commit', default='', help='recorded in results.json')
     args = parser.parse_args(argv)
@@ -112,7 +113,10 @@ def measure(args, ctx):
     if 5 in args.items:
         results['bulk_change'] = bulk_change.run(ctx, urls[0], args.bulk_elements, args.latency, args.login_latency,
                                                  raw_count=args.bulk_raw_elements)
-        done('item 5 (acceptance 7-8)')
+        step = done('item 5 (acceptance 7-8)')
+    if 6 in args.items:
+        results['store_hit'] = store_hit.compare(ctx, urls[0], args.iterations)
+        done('item 6')
     return results
 
 
