@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils import _cache as cache_module
+from ansible_collections.apiauth.vendors.plugins.module_utils import _store_file as cache_module  # where files are written
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._cache import FileTokenCache, MemoryTokenCache
 from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
