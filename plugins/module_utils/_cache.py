@@ -10,8 +10,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._store import MemoryStore as MemoryTokenCache  # noqa: F401
-from ansible_collections.apiauth.vendors.plugins.module_utils._store import Slot as _Slot  # noqa: F401
-from ansible_collections.apiauth.vendors.plugins.module_utils._store import open_store as open_cache  # noqa: F401
-from ansible_collections.apiauth.vendors.plugins.module_utils._store_file import FileStore as FileTokenCache  # noqa: F401
-from ansible_collections.apiauth.vendors.plugins.module_utils._store_file import cache_error  # noqa: F401
+from ansible_collections.apiauth.vendors.plugins.module_utils import _store, _store_file
+
+MemoryTokenCache = _store.MemoryStore
+FileTokenCache = _store_file.FileStore
+open_cache = _store.open_store
+cache_error = _store_file.cache_error
+_Slot = _store.Slot

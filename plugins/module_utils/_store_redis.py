@@ -319,10 +319,10 @@ class RedisStore(object):
         lost = self._generation is not None  # this process saw the store, and its marker is gone or new
         self._generation = self._mark()
         if not lost:
+            others = '' if not markers else (' (it holds some of %d other key(s): if this job should share their '
+                                             'tokens, check token_cache_key)' % markers)
             self.warn('the shared token store (Redis at %s) holds no token of this token_cache_key yet%s: this job '
-                      'logs in and stores its token there' % (self.where, '' if not markers else
-                                                             ' (it holds some of %d other key(s): if this job should '
-                                                             'share their tokens, check token_cache_key)' % markers))
+                      'logs in and stores its token there' % (self.where, others))
             return record
         held = self._in_hand.get(key)
         if held is not None and record is None:

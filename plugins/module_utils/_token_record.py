@@ -231,7 +231,6 @@ def identity(username, password, user_token):
     return username, password
 
 
-
 class Caller(object):
     """The usability rule, written once: may this caller have this record now?
 

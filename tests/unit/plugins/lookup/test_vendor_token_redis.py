@@ -68,8 +68,8 @@ def test_twelve_processes_on_separate_nodes_log_in_once_and_redis_reveals_nothin
 
 
 @pytest.mark.parametrize('fault', ['stopped', 'wrong-password'])
-def test_a_redis_out_of_reach_fails_the_lookup_with_cache_before_any_request(simulator, redis_server, vendor_token,
-                                                                               fault):
+def test_a_redis_out_of_reach_fails_the_lookup_with_cache_before_any_request(
+        simulator, redis_server, vendor_token, fault):
     url = redis_server.url
     if fault == 'stopped':
         redis_server.stop()
