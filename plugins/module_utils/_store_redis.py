@@ -325,13 +325,19 @@ class RedisStore(object):
                       'logs in and stores its token there' % (self.where, others))
             return record
         held = self._in_hand.get(key)
-        if held is not None and record is None:
+        if held is not None and held.alive(self.clock()):
+            # The run's own token wins over one a job may have written since the restart: it may hold more (an SBC
+            # configuration lock); the other job's token stays valid for that job until it expires.
             self.store(key, held, holder)
             self.warn('the shared token store (Redis at %s) lost its data while this run used it (restarted without '
                       'persistence?): the token this run holds was written back to it, and serves on; other jobs\' '
                       'tokens were lost, and they log in again. Enable Redis persistence (appendonly yes) to keep '
                       'tokens across restarts' % self.where)
             return held
+        if record is not None:
+            self.warn('the shared token store (Redis at %s) lost its data while this run used it (restarted without '
+                      'persistence?); the token record written since then is used' % self.where)
+            return record
         raise _cache_error('token cache (Redis at %s) lost its data while this run used it (restarted without '
                            'persistence?): nothing was sent to the vendor, since a fresh login could stand in for a '
                            'token another job still holds (with an Oracle SBC configuration lock). Run the task again; '

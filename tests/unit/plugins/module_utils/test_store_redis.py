@@ -221,3 +221,16 @@ def test_parallel_threads_and_the_fenced_write(simulator, redis_server, tmp_path
     for thread in threads:
         thread.join(30)
     assert sorted(counter) == list(range(8))
+
+
+def test_restarted_empty_the_token_in_hand_wins_over_one_written_since(simulator, redis_server, tmp_path):
+    settings = settings_for(simulator, redis_server, tmp_path)
+    warnings = []
+    holder = VendorSession(settings, warn=warnings.append)
+    token = holder.token().token
+    redis_server.restart()
+    newcomer = VendorSession(settings)  # a job started after the restart: cannot tell it from a first use
+    assert newcomer.token().token != token
+    assert holder.token().token == token  # the run's own token (and what it holds) is written back
+    assert find(settings, time.time()).token == token
+    assert any('written back' in warning for warning in warnings)
