@@ -32,8 +32,9 @@ def test_a_play_shares_one_login_through_redis_and_leaves_no_token_file(simulato
 
 
 def test_with_redis_stopped_the_play_fails_with_reason_cache_and_sends_nothing(simulator, runner, redis_server):
+    """At -vvvv, where Ansible shows every module's arguments: the store's password and key are never among them."""
     redis_server.stop()
-    proc, _result = runner.run('shared_store.yml', forks=4, env=store_env(redis_server))
+    proc, _result = runner.run('shared_store.yml', forks=4, env=store_env(redis_server), verbosity=4)
     assert proc.returncode != 0
     output = proc.stdout
     assert output.count('"reason": "cache"') == 4 and 'token cache (Redis at 127.0.0.1:%d)' % redis_server.port in output
