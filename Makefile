@@ -77,12 +77,16 @@ collection: venv
 	@echo "==> collection ($(COLLECTION))"
 	@tools/build_collection.sh $(COLLECTION)
 
+# tools/bench/tests: the tests of our tooling, which the tarball does not ship (so they are not under tests/unit).
+TOOLS_TESTS := tools/bench/tests
+
 units: collection
-	$(START) $(IN_COLLECTION) $(PYTEST) tests/unit $(DONE)
+	$(START) $(IN_COLLECTION) $(PYTEST) tests/unit $(TOOLS_TESTS) $(DONE)
 
 # The same unit tests through ansible-test's own harness, in a virtualenv of its own.
 ansible-test-units: collection offline-ansible-test
-	$(START) $(IN_COLLECTION) ansible-test units --venv --python $(PYVER) --requirements --color no $(DONE)
+	$(START) $(IN_COLLECTION) ansible-test units --venv --python $(PYVER) --requirements --color no \
+		&& $(PYTEST) $(TOOLS_TESTS) $(DONE)
 
 functional: collection
 	$(START) $(IN_COLLECTION) $(PYTEST) tests/functional $(DONE)
