@@ -18,6 +18,7 @@ import os
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int, check_type_path, check_type_str
 
+
 class Option(object):
     """One row of the options table: everything a lookup, a module, the docs and an AWX credential type know of it.
 
