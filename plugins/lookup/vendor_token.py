@@ -360,7 +360,8 @@ class LookupModule(LookupBase):
         try:
             # The options as Ansible resolved them, for this vendor: _options.py validates them as for a module.
             values = self.vendor_options(vendor, COMMON_OPTIONS)
-            settings = resolve_options(vendor, {}, values, variables={}, environ={})
+            # Ansible read the variables and environment: only named here, for the message of a missing option
+            settings = resolve_options(vendor, None, values, variables={}, environ={})
             record = None if force or output == 'dict' else find(settings, time.time())
             if record is not None and (output == 'token' or record.presented):
                 if display.verbosity >= 4:
