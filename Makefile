@@ -18,12 +18,12 @@ ifeq ($(CORE),2.21)
 CORE_PYTHONS := 3.12 3.13
 REQUIREMENTS := requirements-test.txt
 CORE_BUILD := $(BUILD)
-CORE_STAGES := ansible-test-units functional sanity
+CORE_STAGES := ansible-test-units functional integration sanity
 else ifeq ($(CORE),2.16)
 CORE_PYTHONS := 3.11
 REQUIREMENTS := requirements-test-2.16.txt
 CORE_BUILD := $(BUILD)/core-2.16
-CORE_STAGES := units functional sanity
+CORE_STAGES := units functional integration sanity
 else
 $(error CORE=$(CORE): choose one of $(CORES))
 endif
@@ -47,7 +47,7 @@ DIST := $(BUILD)/dist
 # The tarball `ansible-galaxy collection build` makes (version from galaxy.yml).
 TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
-.PHONY: all test test-core demo units ansible-test-units functional sanity offline-ansible-test collection venv \
+.PHONY: all test test-core demo units ansible-test-units functional integration sanity offline-ansible-test collection venv \
 	clean bench bench-store lint lint-venv changelog docs docs-rst dist shellcheck redis-server bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
@@ -77,15 +77,24 @@ collection: venv
 	@echo "==> collection ($(COLLECTION))"
 	@tools/build_collection.sh $(COLLECTION)
 
+# tools/bench/tests: the tests of our tooling, which the tarball does not ship (so they are not under tests/unit).
+TOOLS_TESTS := tools/bench/tests
+
 units: collection redis-server
-	$(START) $(IN_COLLECTION) $(PYTEST) tests/unit $(DONE)
+	$(START) $(IN_COLLECTION) $(PYTEST) tests/unit $(TOOLS_TESTS) $(DONE)
 
 # The same unit tests through ansible-test's own harness, in a virtualenv of its own.
 ansible-test-units: collection offline-ansible-test redis-server
-	$(START) $(IN_COLLECTION) ansible-test units --venv --python $(PYVER) --requirements --color no $(DONE)
+	$(START) $(IN_COLLECTION) ansible-test units --venv --python $(PYVER) --requirements --color no \
+		&& $(PYTEST) $(TOOLS_TESTS) $(DONE)
 
 functional: collection redis-server
 	$(START) $(IN_COLLECTION) $(PYTEST) tests/functional $(DONE)
+
+# tests/integration/targets: one target per plugin and role, each against the simulator its setup_simulator dependency
+# starts (tests/README.md). In a virtualenv of its own: there is no container runtime here.
+integration: collection offline-ansible-test
+	$(START) $(IN_COLLECTION) ansible-test integration --venv --python $(PYVER) --requirements --color no $(DONE)
 
 sanity: collection offline-ansible-test shellcheck
 	$(START) $(IN_COLLECTION) ansible-test sanity --python $(PYVER) --color no $(DONE)

@@ -4,12 +4,24 @@ simulator          a started Simulator in a fresh state (one server per process,
 simulator_factory  call it with settings to get a dedicated started Simulator (stopped at teardown)
 simulator_process  the simulator as a separate process (python tests/simulator), for out-of-process clients
 redis_server       a started redis-server of its own (tests/redis_server.py), stopped at teardown
+vendor_token       call it to get a new instance of the vendor_token lookup, loaded the way Ansible loads it
+
+Shared by tests/unit and tests/functional. Plugin tests import the collection through Ansible's collection loader, as
+ansible-playbook and ansible-test do: installed here, before any test module imports ansible_collections.*, since a
+lookup loaded by Ansible's plugin loader needs its collection's metadata, which only that loader records, and its option
+definitions, which only the plugin loader registers. Under ansible-test the loader is already there.
 """
 
 import os
 import sys
 
 import pytest
+from ansible.utils.collection_loader import AnsibleCollectionConfig
+
+_HERE = os.path.abspath(__file__)
+if not AnsibleCollectionConfig.collection_finder and os.sep + "ansible_collections" + os.sep in _HERE:
+    from ansible.plugins.loader import init_plugin_loader
+    init_plugin_loader([_HERE[:_HERE.rindex(os.sep + "ansible_collections" + os.sep)]])
 
 if __name__.startswith("ansible_collections."):
     # ansible-test units: the collection is installed at .../ansible_collections/apiauth/vendors
@@ -66,3 +78,12 @@ def redis_server(tmp_path):
     server.start()
     yield server
     server.stop()
+def vendor_token():
+    """vendor_token() -> a new instance of the lookup from Ansible's plugin loader."""
+    from ansible.plugins.loader import lookup_loader
+
+    def load():
+        lookup = lookup_loader.get("apiauth.vendors.vendor_token")
+        assert lookup is not None, "apiauth.vendors.vendor_token not found on the collections path"
+        return lookup
+    return load

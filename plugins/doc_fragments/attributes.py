@@ -8,7 +8,9 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # What the attributes of this collection's modules mean.
+    # What the attributes of this collection's modules mean. Every module extends this fragment, then one of the
+    # fragments below for what it shares with others; a module's own attributes: entries add its details (Ansible
+    # merges each attribute key by key, the module's keys winning).
     DOCUMENTATION = r'''
 options: {}
 attributes:
@@ -21,4 +23,34 @@ attributes:
     description: Can run in check mode and report whether it would change anything, without changing it.
   diff_mode:
     description: Reports what changed (or would change in check mode) when run with C(--diff).
+'''
+
+    # A module of the Oracle SBC's action group, without an action plugin of its own.
+    ORACLE_SBC = r'''
+options: {}
+attributes:
+  action:
+    support: none
+  action_group:
+    support: full
+    membership: [apiauth.vendors.oracle_sbc]
+'''
+
+    # A module of BigID's action group, without an action plugin of its own.
+    BIGID = r'''
+options: {}
+attributes:
+  action:
+    support: none
+  action_group:
+    support: full
+    membership: [apiauth.vendors.bigid]
+'''
+
+    # A module that changes nothing it could show a difference for.
+    NO_DIFF = r'''
+options: {}
+attributes:
+  diff_mode:
+    support: none
 '''

@@ -161,18 +161,20 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 # What a cache hit needs, and only that: the session, drivers, HTTP client and error type are imported when needed.
-from ansible_collections.apiauth.vendors.plugins.module_utils._options import (COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS,
-                                                                               TOKEN_CACHE_CHOICES, resolve_options)
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import (COMMON_OPTIONS, INI_SECTION, OPTIONS, SECRET_OPTIONS,
+                                                                               VENDOR_NAMES, VENDOR_SCOPED, resolve_options,
+                                                                               vendor_variable)
 from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import find, normalise_url
 
 display = Display()
 
 # Options come through Ansible's config system, with the vendor-scoped names picked per vendor.
 #
-# Ansible resolves every option from the definitions in the plugin's documentation (the doc fragment
-# ``apiauth.vendors.connection.lookup`` declares their ``vars:``, ``env:`` and ``ini:`` entries): keyword
-# argument, then Ansible variable, then environment variable, then ansible.cfg, then default, with types and
-# choices checked. What it cannot know, LookupModule adds afterwards:
+# Ansible resolves every option from definitions derived from the options table (module_utils/_options.py: OPTIONS,
+# VENDOR_NAMES) and registered below; the doc fragment ``apiauth.vendors.connection.lookup`` declares the same
+# ``vars:``, ``env:`` and ``ini:`` entries for ansible-doc (a test holds them equal): keyword argument, then Ansible
+# variable, then environment variable, then ansible.cfg, then default, with types and choices checked. What it cannot
+# know, LookupModule adds afterwards:
 #
 # * the options whose names follow the vendor (``url``, ``username``, ``password``, ``token``, ``user_token``)
 #   are declared for every vendor, but only the chosen vendor's variable and environment variable count
@@ -184,43 +186,33 @@ display = Display()
 # * a path is taken as written (``~`` is expanded later, as for modules), not made absolute against the working
 #   directory: a relative ``token_cache_dir`` must fail rather than put tokens in the project directory.
 
-# Options whose variable and environment variable names are the vendor's (module_utils._options.VENDOR_SCOPED), and
-# the vendors that have each: variables <vendor>_<option>, environment variables <VENDOR>_<OPTION> (the drivers' tables).
-_ALL = ('oracle_sbc', 'bigfix_inventory', 'bigid')
-VENDOR_VARIABLES = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': _ALL, 'user_token': ('bigid',)}
-VENDOR_ENVIRONMENT = {'url': _ALL, 'username': _ALL, 'password': _ALL, 'token': ('bigfix_inventory',), 'user_token': ('bigid',)}
-VENDOR_SCOPED = tuple(VENDOR_VARIABLES)
-INI_SECTION = 'apiauth_vendors'
-# Ansible resolves a relative path in ansible.cfg against its directory (under AWX, the project); secrets do not
-# belong in ansible.cfg.
-NO_INI = ('token_cache_dir', 'token_cache_ca_path', 'token_cache_url', 'token_cache_key')
 
+def option_definitions(own_options):
+    """The lookup's option definitions as Ansible's config system uses them (no descriptions): its own options
+    (name -> definition) and the connection options of the table in module_utils/_options.py (OPTIONS, VENDOR_NAMES).
 
-def option_definitions(common_options, own_options, choices=None):
-    """The lookup's option definitions as Ansible's config system uses them (no descriptions).
-
-    ``common_options`` is module_utils.options.COMMON_OPTIONS (name -> (type, default, environment variable));
-    ``own_options`` the lookup's own (name -> definition); ``choices`` the allowed values of common options that
-    have them. The doc fragment apiauth.vendors.connection.lookup declares the same sources for ansible-doc and
-    ansible-config; a unit test holds the two equal.
+    The doc fragment apiauth.vendors.connection.lookup declares the same sources for ansible-doc and ansible-config;
+    a unit test holds the two equal.
     """
     definitions = dict((name, dict(definition)) for name, definition in own_options.items())
-    for name, (kind, default, env) in common_options.items():
-        definition = {'type': kind}
-        if default is not None:
-            definition['default'] = default
-        if name in VENDOR_VARIABLES:
-            definition['vars'] = [{'name': '%s_%s' % (vendor, name)} for vendor in VENDOR_VARIABLES[name]]
-            definition['env'] = [{'name': ('%s_%s' % (vendor, name)).upper()} for vendor in VENDOR_ENVIRONMENT[name]]
+    for option in OPTIONS:
+        definition = {'type': option.type}
+        if option.default is not None:
+            definition['default'] = option.default
+        if option.vendor_scoped:
+            definition['vars'] = [{'name': vendor_variable(vendor, option.name)} for vendor, names in VENDOR_NAMES.items()
+                                  if option.name in names['vars']]
+            definition['env'] = [{'name': vendor_variable(vendor, option.name).upper()}
+                                 for vendor, names in VENDOR_NAMES.items() if option.name in names['env']]
         else:
-            definition['vars'] = [{'name': 'apiauth_%s' % name}]
-            if env:
-                definition['env'] = [{'name': env}]
-            if name not in NO_INI:
-                definition['ini'] = [{'section': INI_SECTION, 'key': name}]
-        if name in (choices or {}):
-            definition['choices'] = list(choices[name])
-        definitions[name] = definition
+            definition['vars'] = [{'name': 'apiauth_%s' % option.name}]
+            if option.env:
+                definition['env'] = [{'name': option.env}]
+        if option.ini:
+            definition['ini'] = [{'section': INI_SECTION, 'key': option.name}]
+        if option.choices:
+            definition['choices'] = list(option.choices)
+        definitions[option.name] = definition
     return definitions
 
 
@@ -368,7 +360,8 @@ class LookupModule(LookupBase):
         try:
             # The options as Ansible resolved them, for this vendor: _options.py validates them as for a module.
             values = self.vendor_options(vendor, COMMON_OPTIONS)
-            settings = resolve_options(vendor, {}, values, variables={}, environ={})
+            # Ansible read the variables and environment: only named here, for the message of a missing option
+            settings = resolve_options(vendor, None, values, variables={}, environ={})
             record = None if force or output == 'dict' else find(settings, time.time())
             if record is not None and (output == 'token' or record.presented):
                 if display.verbosity >= 4:
@@ -376,7 +369,7 @@ class LookupModule(LookupBase):
                                  % (vendor, normalise_url(settings.url)[0], 'never' if record.expires_at is None else
                                     time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(record.expires_at))))
                 return record.token if output == 'token' else record.headers()
-            return self._full(vendor, values, output, force)
+            return self._full(settings, output, force)
         except Exception as exc:  # pylint: disable=broad-except
             from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
             if not isinstance(exc, ApiAuthError):
@@ -385,10 +378,11 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message)
 
     @staticmethod
-    def _full(vendor, values, output, force):
-        """Through the session: a miss, a renewal, output=dict. Raises ApiAuthError."""
-        from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
-        settings = vendor_settings(vendor, values, variables={}, environ={})
+    def _full(settings, output, force):
+        """Through the session, with the settings the hit path resolved: a miss, a renewal, output=dict. Raises
+        ApiAuthError (an unknown vendor among them)."""
+        from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession
+        vendor = settings.vendor
         session = VendorSession(settings, warn=display.warning)
         record = session.token(force=force)
         display.vvvv('apiauth.vendors.vendor_token: %s token for %s (%s), expires %s'
@@ -401,5 +395,4 @@ class LookupModule(LookupBase):
         return session.describe(record)
 
 
-register_definitions(__name__, LookupModule.FQCN, option_definitions(
-    COMMON_OPTIONS, OWN_OPTIONS, choices={'token_cache': TOKEN_CACHE_CHOICES, 'reauth_body': REAUTH_BODY_CHOICES}))
+register_definitions(__name__, LookupModule.FQCN, option_definitions(OWN_OPTIONS))

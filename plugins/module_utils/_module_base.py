@@ -12,31 +12,28 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS, REAUTH_BODY_CHOICES, SECRET_OPTIONS, TOKEN_CACHE_CHOICES
+from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS, OPTIONS, SECRET_OPTIONS
 
 
 def module_argument_spec():
-    """The common options as an AnsibleModule argument_spec fragment.
+    """The options table as an AnsibleModule argument_spec fragment: AnsibleModule checks types and choices and reads
+    the vendor-independent environment variables.
 
-    Vendor-scoped options get no default here: :func:`resolve_options` fills them from the
+    Vendor-scoped options get no fallback here: :func:`resolve_options` fills them from the
     vendor's environment variables once the vendor is known.
     """
     spec = {}
-    for name, (kind, default, env) in COMMON_OPTIONS.items():
-        entry = {'type': kind}
-        if default is not None:
-            entry['default'] = default
-        if env:
-            entry['fallback'] = (env_fallback, [env])
-        if name in SECRET_OPTIONS:
-            entry['no_log'] = True
-        elif 'token' in name:
-            entry['no_log'] = False  # token_lifetime, token_cache...: settings, not secrets
-        if name == 'token_cache':
-            entry['choices'] = list(TOKEN_CACHE_CHOICES)
-        if name == 'reauth_body':
-            entry['choices'] = list(REAUTH_BODY_CHOICES)
-        spec[name] = entry
+    for option in OPTIONS:
+        entry = {'type': option.type}
+        if option.default is not None:
+            entry['default'] = option.default
+        if option.env and not option.vendor_scoped:
+            entry['fallback'] = (env_fallback, [option.env])
+        # Said for every option: Ansible's guess from the name would take token_lifetime for a secret
+        entry['no_log'] = option.secret
+        if option.choices:
+            entry['choices'] = list(option.choices)
+        spec[option.name] = entry
     return spec
 
 
@@ -62,7 +59,7 @@ def open_session(module, vendor):
 def fail(module, exc, params=None, **result):
     """Fail the task with an ApiAuthError's message, scrubbed of every secret the task knows."""
     params = module.params if params is None else params
-    secrets = [params.get(name) for name in ('password', 'token', 'user_token') if params.get(name)]
+    secrets = [params.get(name) for name in SECRET_OPTIONS if params.get(name)]
     scrubbed = exc.scrubbed(secrets)
     result.update(scrubbed.as_result())
     module.fail_json(msg=scrubbed.message, **result)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the apiauth.vendors collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The common connection options, and the one resolver every lookup and module uses.
+"""The connection options, defined once (OPTIONS, VENDOR_NAMES), and the one resolver every lookup and module uses.
 
 Precedence, highest first: the task's own arguments (for modules this includes
 ``module_defaults``), Ansible variables (lookups only), environment variables, defaults.
@@ -18,45 +18,90 @@ import os
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int, check_type_path, check_type_str
 
-# Options whose env var and Ansible variable names are the vendor's, e.g. ORACLE_SBC_URL / oracle_sbc_url.
-VENDOR_SCOPED = ('url', 'username', 'password', 'token', 'user_token')
 
-# name -> (type, default, environment variable for vendor-independent options)
-COMMON_OPTIONS = {
-    'url': ('str', None, None),
-    'username': ('str', None, None),
-    'password': ('str', None, None),
-    'token': ('str', None, None),
-    'user_token': ('str', None, None),
-    'api_version': ('str', 'v1.2', None),
-    'validate_certs': ('bool', True, 'APIAUTH_VALIDATE_CERTS'),
-    'ca_path': ('path', None, 'APIAUTH_CA_PATH'),
-    'allow_plain_http': ('bool', False, 'APIAUTH_ALLOW_PLAIN_HTTP'),
-    'timeout': ('int', 30, None),
-    'token_cache': ('str', 'file', 'APIAUTH_TOKEN_CACHE'),  # the AWX token store credential sets redis
-    'token_cache_dir': ('path', None, 'APIAUTH_TOKEN_CACHE_DIR'),  # None: _store_file.default_directory()
-    'token_cache_url': ('str', None, 'APIAUTH_TOKEN_CACHE_URL'),  # token_cache=redis: checked by _store_redis.py
-    'token_cache_key': ('str', None, 'APIAUTH_TOKEN_CACHE_KEY'),
-    'token_cache_ca_path': ('path', None, 'APIAUTH_TOKEN_CACHE_CA_PATH'),
-    'refresh_margin': ('int', 120, None),
-    'token_lifetime': ('int', None, None),
-    'retries': ('int', 3, None),
-    'max_reply_size': ('int', 64 * 1024 * 1024, None),
+class Option(object):
+    """One row of the options table: everything a lookup, a module, the docs and an AWX credential type know of it.
+
+    ``vendor_scoped``: its Ansible variable and environment variable follow the vendor (``<vendor>_<name>``,
+    ``<VENDOR>_<NAME>``, for the vendors whose VENDOR_NAMES entry lists it); otherwise they are ``apiauth_<name>`` and
+    ``env`` (if any), plus the key ``<name>`` in ansible.cfg's [apiauth_vendors] unless ``ini`` is false.
+    ``bounds``: (low, high, unit), inclusive, checked here (Ansible has no range check).
+    """
+
+    __slots__ = ('name', 'type', 'default', 'choices', 'vendor_scoped', 'env', 'ini', 'secret', 'bounds')
+
+    def __init__(self, name, kind, default=None, choices=None, vendor_scoped=False, env=None, ini=True, secret=False,
+                 bounds=None):
+        self.name, self.type, self.default, self.choices = name, kind, default, choices
+        self.vendor_scoped, self.env, self.secret, self.bounds = vendor_scoped, env, secret, bounds
+        self.ini = ini and not vendor_scoped and not secret  # passwords, tokens and a vendor's URL stay out of ansible.cfg
+
+
+# The options table, in the documentation's order: the lookup's option definitions (plugins/lookup/vendor_token.py), the modules' argument spec
+# (_module_base.py) and this resolver are derived from it; the doc fragment apiauth.vendors.connection (static text
+# for ansible-doc), the drivers' environment tables and the AWX credential types are held equal to it by
+# tests/unit/plugins/module_utils/test_options_table.py. A new option is one row here plus its documentation.
+# Sane bounds: a value outside them is a typo or a unit mix-up (milliseconds for seconds) and fails before anything is
+# sent, instead of an OverflowError deep in the socket layer or a token cached until year 58865.
+OPTIONS = (
+    Option('url', 'str', vendor_scoped=True),
+    Option('username', 'str', vendor_scoped=True),
+    Option('password', 'str', vendor_scoped=True, secret=True),
+    Option('token', 'str', vendor_scoped=True, secret=True),
+    Option('user_token', 'str', vendor_scoped=True, secret=True),
+    Option('api_version', 'str', 'v1.2'),
+    Option('validate_certs', 'bool', True, env='APIAUTH_VALIDATE_CERTS'),
+    Option('ca_path', 'path', env='APIAUTH_CA_PATH'),
+    Option('allow_plain_http', 'bool', False, env='APIAUTH_ALLOW_PLAIN_HTTP'),
+    Option('timeout', 'int', 30, bounds=(1, 3600, 'seconds')),
+    Option('retries', 'int', 3, bounds=(0, 10, 'attempts')),
+    Option('max_reply_size', 'int', 64 * 1024 * 1024, bounds=(1024, 4 * 1024 * 1024 * 1024, 'bytes')),
+    # The AWX token store credential sets redis through APIAUTH_TOKEN_CACHE.
+    Option('token_cache', 'str', 'file', choices=('file', 'redis', 'none'), env='APIAUTH_TOKEN_CACHE'),
+    # None: _store_file.default_directory(). No ansible.cfg key: Ansible resolves a relative path there against the
+    # file's directory, which under AWX is the project checkout, where tokens do not belong.
+    Option('token_cache_dir', 'path', env='APIAUTH_TOKEN_CACHE_DIR', ini=False),
+    # token_cache=redis (checked by _store_redis.py); the URL may hold a password, so it is a secret too.
+    Option('token_cache_url', 'str', env='APIAUTH_TOKEN_CACHE_URL', secret=True),
+    Option('token_cache_key', 'str', env='APIAUTH_TOKEN_CACHE_KEY', secret=True),
+    Option('token_cache_ca_path', 'path', env='APIAUTH_TOKEN_CACHE_CA_PATH', ini=False),
+    Option('refresh_margin', 'int', 120, bounds=(0, 86400, 'seconds')),
+    Option('token_lifetime', 'int', bounds=(1, 366 * 86400, 'seconds (at most a year)')),
     # Oracle SBC: the shape of the re-authentication body (undocumented); auto tries each and remembers (_drivers/oracle_sbc.py)
-    'reauth_body': ('str', 'auto', 'ORACLE_SBC_REAUTH_BODY'),
+    Option('reauth_body', 'str', 'auto', choices=('auto', 'token', 'accessToken', 'raw'), env='ORACLE_SBC_REAUTH_BODY'),
+)
+
+# Per vendor, the vendor-scoped options it reads from its own names: 'vars' from Ansible variables <vendor>_<option>
+# (lookups), 'env' from environment variables <VENDOR>_<OPTION> (lookups and modules; what its AWX credential type
+# injects). A new vendor is one entry here (and its driver in _drivers/registry.py).
+VENDOR_NAMES = {
+    'oracle_sbc': {'vars': ('url', 'username', 'password', 'token'), 'env': ('url', 'username', 'password')},
+    'bigfix_inventory': {'vars': ('url', 'username', 'password', 'token'), 'env': ('url', 'username', 'password', 'token')},
+    'bigid': {'vars': ('url', 'username', 'password', 'token', 'user_token'),
+              'env': ('url', 'username', 'password', 'user_token')},
 }
-# Sane bounds, inclusive: a value outside them is a typo or a unit mix-up (milliseconds for seconds) and fails
-# before anything is sent, instead of an OverflowError deep in the socket layer or a token cached until year 58865.
-BOUNDS = {
-    'timeout': (1, 3600, 'seconds'),
-    'refresh_margin': (0, 86400, 'seconds'),
-    'token_lifetime': (1, 366 * 86400, 'seconds (at most a year)'),
-    'retries': (0, 10, 'attempts'),
-    'max_reply_size': (1024, 4 * 1024 * 1024 * 1024, 'bytes'),
-}
-SECRET_OPTIONS = ('password', 'token', 'user_token', 'token_cache_key', 'token_cache_url')  # the URL may hold a password
-TOKEN_CACHE_CHOICES = ('file', 'redis', 'none')
-REAUTH_BODY_CHOICES = ('auto', 'token', 'accessToken', 'raw')
+INI_SECTION = 'apiauth_vendors'
+
+
+def vendor_variable(vendor, name):
+    return '%s_%s' % (vendor, name)
+
+
+def vendor_environment(vendor):
+    """{option: environment variable} of ``vendor``'s vendor-scoped options, e.g. {'url': 'BIGID_URL', ...}."""
+    return dict((name, vendor_variable(vendor, name).upper()) for name in VENDOR_NAMES.get(vendor, {}).get('env', ()))
+
+
+# Views of the table, for the code that needs one aspect.
+OPTION = dict((option.name, option) for option in OPTIONS)
+VENDOR_SCOPED = tuple(option.name for option in OPTIONS if option.vendor_scoped)
+# name -> (type, default, environment variable for vendor-independent options)
+COMMON_OPTIONS = dict((option.name, (option.type, option.default, option.env)) for option in OPTIONS)
+BOUNDS = dict((option.name, option.bounds) for option in OPTIONS if option.bounds)
+CHOICES = dict((option.name, option.choices) for option in OPTIONS if option.choices)
+SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.secret)
+TOKEN_CACHE_CHOICES = CHOICES['token_cache']
+REAUTH_BODY_CHOICES = CHOICES['reauth_body']
 
 _CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}
 
@@ -113,38 +158,39 @@ def _coerce(name, kind, value):
 
 
 def resolve_options(vendor, env_names, direct, variables=None, environ=None):
-    """Resolve the common options for ``vendor``.
+    """Resolve the common options for ``vendor``: what the plugin's own machinery (Ansible's config system for
+    lookups, AnsibleModule for modules) left unset, then types, choices, bounds and the rules across options.
 
-    ``env_names`` maps vendor-scoped option names to the vendor's environment variables
-    (from its driver). ``direct`` holds the task's arguments: ``None`` means "not given".
-    ``variables`` are Ansible variables (lookups only): the lower-cased environment variable
-    name for vendor-scoped options (``oracle_sbc_url``, i.e. ``<vendor>_<option>``) and
-    ``apiauth_<option>`` for the rest.
+    ``env_names`` maps vendor-scoped option names to the vendor's environment variables; None: the table's
+    (vendor_environment). ``direct`` holds the task's arguments: ``None`` means "not given".
+    ``variables`` are Ansible variables (lookups only): ``<vendor>_<option>`` for vendor-scoped options the
+    vendor's VENDOR_NAMES entry lists and ``apiauth_<option>`` for the rest.
     """
     environ = os.environ if environ is None else environ
+    env_names = vendor_environment(vendor) if env_names is None else env_names
+    own_vars = VENDOR_NAMES.get(vendor, {}).get('vars', ())
     from_vars = variables is not None
     variables = variables or {}
     values, sources = {}, {}
     for name, (kind, default, generic_env) in COMMON_OPTIONS.items():
         env = env_names.get(name) if name in VENDOR_SCOPED else generic_env
-        var = '%s_%s' % (vendor, name) if name in VENDOR_SCOPED else 'apiauth_%s' % name
-        sources[name] = ['%s=' % name] + (['the %s variable' % var] if from_vars else [])
+        var = vendor_variable(vendor, name) if name in VENDOR_SCOPED else 'apiauth_%s' % name
+        reads_var = name not in VENDOR_SCOPED or name in own_vars
+        sources[name] = ['%s=' % name] + (['the %s variable' % var] if from_vars and reads_var else [])
         if env:
             sources[name].append('the %s environment variable' % env)
         value = direct.get(name)
-        if value is None:
+        if value is None and reads_var:
             value = variables.get(var)
         if value is None and env:
             value = environ.get(env) or None
         if value is None:
             value = default
         values[name] = None if value is None else _coerce(name, kind, value)
-    if values['token_cache'] not in TOKEN_CACHE_CHOICES:
-        raise _error('option token_cache must be one of %s, got %r' % (', '.join(TOKEN_CACHE_CHOICES), values['token_cache']),
-                     reason='bad_option')
-    if values['reauth_body'] not in REAUTH_BODY_CHOICES:
-        raise _error('option reauth_body must be one of %s, got %r' % (', '.join(REAUTH_BODY_CHOICES), values['reauth_body']),
-                     reason='bad_option')
+    for name, choices in CHOICES.items():
+        if values[name] not in choices:
+            raise _error('option %s must be one of %s, got %r' % (name, ', '.join(choices), values[name]),
+                         reason='bad_option')
     for name, (low, high, unit) in BOUNDS.items():
         if values[name] is not None and not low <= values[name] <= high:
             raise _error('option %s must be between %d and %d %s, got %s' % (name, low, high, unit, values[name]),

@@ -28,17 +28,12 @@ options:
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
+  - apiauth.vendors.attributes.bigid
+  - apiauth.vendors.attributes.no_diff
 attributes:
-  action:
-    support: none
-  action_group:
-    support: full
-    membership: [apiauth.vendors.bigid]
   check_mode:
     support: full
     details: The exchange changes nothing on the BigID server, so it also runs in check mode.
-  diff_mode:
-    support: none
 seealso:
   - plugin: apiauth.vendors.vendor_token
     plugin_type: lookup

@@ -101,12 +101,8 @@ options:
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
+  - apiauth.vendors.attributes.oracle_sbc
 attributes:
-  action:
-    support: none
-  action_group:
-    support: full
-    membership: [apiauth.vendors.oracle_sbc]
   check_mode:
     support: full
     details: Reads the SBC and reports what would change; sends no write and needs no lock.

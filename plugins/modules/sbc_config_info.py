@@ -38,17 +38,12 @@ options:
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
+  - apiauth.vendors.attributes.oracle_sbc
+  - apiauth.vendors.attributes.no_diff
 attributes:
-  action:
-    support: none
-  action_group:
-    support: full
-    membership: [apiauth.vendors.oracle_sbc]
   check_mode:
     support: full
     details: Only reads, in check mode as in a normal run.
-  diff_mode:
-    support: none
 seealso:
   - module: apiauth.vendors.sbc_config_element
 '''

@@ -72,17 +72,12 @@ options:
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
+  - apiauth.vendors.attributes.oracle_sbc
+  - apiauth.vendors.attributes.no_diff
 attributes:
-  action:
-    support: none
-  action_group:
-    support: full
-    membership: [apiauth.vendors.oracle_sbc]
   check_mode:
     support: full
     details: Reports whether the lock would be taken or released, from the token cache, without calling the SBC.
-  diff_mode:
-    support: none
 notes:
   - O(token_cache=none) is refused. The lock belongs to a token, and a token that is not kept would leave the lock
     orphaned on the SBC until it expires.

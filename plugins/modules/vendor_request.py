@@ -111,6 +111,7 @@ options:
 extends_documentation_fragment:
   - apiauth.vendors.connection
   - apiauth.vendors.attributes
+  - apiauth.vendors.attributes.no_diff
 attributes:
   action:
     support: full
@@ -122,8 +123,6 @@ attributes:
   check_mode:
     support: full
     details: Calls that change something (see O(changes)) are not sent in check mode; reads are.
-  diff_mode:
-    support: none
 seealso:
   - module: ansible.builtin.uri
   - plugin: apiauth.vendors.vendor_token

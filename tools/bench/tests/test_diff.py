@@ -1,5 +1,8 @@
 # -*- coding: utf-8 -*-
-"""tools/bench/diff.py: what `make bench-diff` prints for two results files."""
+"""tools/bench/diff.py: what `make bench-diff` prints for two results files.
+
+Here and not under tests/unit: tools/ is not in the collection's tarball, whose own tests must pass without it
+(`make units` and `make ansible-test-units` run this file too)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,7 +12,7 @@ import json
 import os
 import sys
 
-BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tools', 'bench')
+BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 sys.path.insert(0, os.path.abspath(BENCH))
 
 import diff  # noqa: E402 pylint: disable=wrong-import-position
