@@ -78,6 +78,9 @@ def redis_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
 def vendor_token():
     """vendor_token() -> a new instance of the lookup from Ansible's plugin loader."""
     from ansible.plugins.loader import lookup_loader
