@@ -376,18 +376,38 @@ class LookupModule(LookupBase):
                 return record.token if output == 'token' else record.headers()
             return self._full(vendor, values, output, force)
         except Exception as exc:  # pylint: disable=broad-except
-            from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-            if not isinstance(exc, ApiAuthError):
-                raise
+            # The lookup's boundary: what it raises names no password, user token or token its session has seen.
+            from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, scrub
             secrets = settings.secrets() if settings else [v for k, v in direct.items() if k in SECRET_OPTIONS and v]
-            raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message)
+            secrets = secrets + self._seen()
+            if isinstance(exc, ApiAuthError):
+                # from None: Ansible shows a chained exception's text (and traceback) too, which is not scrubbed
+                raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message) from None
+            text = str(exc)
+            if scrub(text, secrets) == text:
+                raise
+            raise AnsibleLookupError('vendor_token: %s: %s' % (type(exc).__name__, scrub(text, secrets))) from None
+        finally:
+            self._session = None
 
-    @staticmethod
-    def _full(vendor, values, output, force):
+    _session = None
+
+    def _seen(self):
+        """Every token the session of this call has seen (issued, renewed, sent), for the boundary scrub."""
+        session = self._session
+        if session is None:
+            return []
+        return list(session.secrets) + list(getattr(getattr(session, '_http', None), 'secrets', None) or ())
+
+    def _warn(self, message):
+        from ansible_collections.apiauth.vendors.plugins.module_utils._errors import scrub
+        display.warning(scrub(message, self._seen()))
+
+    def _full(self, vendor, values, output, force):
         """Through the session: a miss, a renewal, output=dict. Raises ApiAuthError."""
         from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
         settings = vendor_settings(vendor, values, variables={}, environ={})
-        session = VendorSession(settings, warn=display.warning)
+        session = self._session = VendorSession(settings, warn=self._warn)
         record = session.token(force=force)
         display.vvvv('apiauth.vendors.vendor_token: %s token for %s (%s), expires %s'
                      % (vendor, session.driver.base_url(), ', '.join(session.events) or 'from cache',

@@ -114,6 +114,7 @@ class HttpClient(object):
         retried only for a request safe to repeat (GET, HEAD, a login); any other fails with reason 'maybe_applied'.
         """
         safe = method.upper() in SAFE_METHODS or self._replayable
+        self._remember_credentials(headers)
         attempt = 0
         while True:
             deadline = time.monotonic() + self.timeout
@@ -164,6 +165,16 @@ class HttpClient(object):
                                       % (host_of(url), attempt + 1, lost.reason), url, 'unreachable')
                 raise self._maybe_applied(method, url, lost.reason, status=resp.status_code)
             return Reply(resp.status_code, resp.headers, self._decode(body, resp, method, url), method, url)
+
+    def _remember_credentials(self, headers):
+        """Credentials a request carries in its headers join the secrets scrubbed from everything said about it (and
+        from the results of the plugin that made it): a reply that quotes them must not put them in a result."""
+        for name, value in (headers or {}).items():
+            lowered = str(name).lower()
+            if value and ('auth' in lowered or 'token' in lowered):
+                for secret in (str(value), str(value).split(' ', 1)[-1].strip()):
+                    if secret not in self.secrets:
+                        self.secrets.append(secret)
 
     def _before_sending(self, exc):
         """Whether a requests ConnectionError happened before the request could have reached the server."""

@@ -102,6 +102,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._module_base impor
 def main():
     module = build_module(
         dict(force=dict(type='bool', default=False)),
+        keep=('system_token',),  # what the module returns; every other field is scrubbed of it
         supports_check_mode=True,
     )
     session = open_session(module, 'bigid')
