@@ -202,7 +202,8 @@ class HttpClient(object):
         raw = resp.raw
         read1 = getattr(raw, 'read1', None) or getattr(getattr(raw, '_fp', None), 'read1', None)
         sock = _socket_of(raw)
-        chunks, size = [], 0
+        # One growing buffer, not a list of chunks joined at the end: a large reply is held once, not twice.
+        body, size = bytearray(), 0
         try:
             while True:
                 remaining = deadline - time.monotonic()
@@ -217,7 +218,7 @@ class HttpClient(object):
                 size += len(chunk)
                 if size > cap:
                     raise self._too_large(method, url, resp.status_code, 'went past %d bytes' % cap)
-                chunks.append(chunk)
+                body += chunk
         except ApiAuthError:
             resp.close()
             raise
@@ -233,10 +234,10 @@ class HttpClient(object):
             release()  # read to the end: the connection goes back to the pool for the next request
         else:
             resp.close()
-        return b''.join(chunks)
+        return body
 
     def _decode(self, body, resp, method, url):
-        """The body as text in the charset the Content-Type names (UTF-8 when it names none). Bytes that are not valid
+        """The body (bytes or bytearray) as text in the charset the Content-Type names (UTF-8 when it names none). Bytes that are not valid
         there fail the request: text guessed around them (U+FFFD) would be taken for names and values, and acted on."""
         charset = _charset(resp.headers.get('Content-Type'))
         try:

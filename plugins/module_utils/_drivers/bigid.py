@@ -23,12 +23,12 @@ _REFUSAL_WORDS = ('authenticat', 'token', 'unauthori')
 
 def json_body(reply):
     """The reply body as JSON when it is JSON, whatever its Content-Type (BigID labels some JSON text/html); else None."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils._payload import loads_json
-    text = (reply.text or '').strip()
-    if not text.startswith(('{', '[')):
+    from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_json
+    head = (reply.text or '')[:64].lstrip()  # not the whole body stripped: a copy of a large reply
+    if not head.startswith(('{', '[')):
         return None
     try:
-        return loads_json(text)
+        return reply_json(reply)  # parsed once per reply, shared with the result's data
     except ValueError:  # TooDeep included: such a body is no refusal, and check_api_reply names it
         return None
 
