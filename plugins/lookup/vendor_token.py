@@ -18,6 +18,9 @@ description:
   - An Oracle SBC token near expiry is renewed by re-authenticating with the current token in the request body,
     which keeps the configuration lock with this client. A fresh login only happens when there is no live token.
   - A BigID user token is exchanged for a system token, re-exchanged when the system token's C(exp) claim is near.
+    A system token already expired by this host's clock when it arrives (clock skew) is used, with a warning naming
+    the skew, and cached for the lifetime BigID gave it (C(exp) - C(iat)).
+  - Errors and warnings never hold a password, user token or token, even when the vendor quoted one.
   - A BigFix Inventory API token does not expire on a timer and is reused; with O(token) (single sign-on) no call is made.
   - Options are resolved by Ansible's configuration system, highest precedence first - the lookup's keyword
     arguments, Ansible variables, environment variables (the ones AWX credential types inject), C(ansible.cfg)

@@ -40,10 +40,10 @@ def scrub(value, secrets, keep=(), _depth=0):
         for secret in masks:
             if secret in masked:
                 masked = masked.replace(secret, REDACTED)
-        if masked is value or type(value) is str:
+        if masked is value or value.__class__ is str:
             return masked
         try:
-            return type(value)(masked)  # e.g. Ansible's unsafe text stays unsafe
+            return value.__class__(masked)  # e.g. Ansible's unsafe text stays unsafe
         except Exception:  # pylint: disable=broad-except
             return masked
     if _depth > 100:  # deeper than any result we build; a cycle must not recurse forever
@@ -58,7 +58,7 @@ def scrub(value, secrets, keep=(), _depth=0):
         items = [scrub(item, masks, (), _depth + 1) for item in value]
         if all(a is b for a, b in zip(items, value)):
             return value
-        return type(value)(items) if type(value) in (list, tuple) else items
+        return value.__class__(items) if value.__class__ in (list, tuple) else items
     return value
 
 

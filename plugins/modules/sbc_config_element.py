@@ -38,7 +38,7 @@ options:
     description:
       - Attribute name to value, the key attributes included. A list value is a multi-valued attribute.
       - Booleans are written as V(enabled) / V(disabled); other values as text.
-      - An empty list is refused before anything is sent: the SBC REST API documents no way to clear a multi-valued
+      - An empty list is refused before anything is sent, as the SBC REST API documents no way to clear a multi-valued
         attribute (a C(PUT) leaves what it does not carry unchanged). Give the values to keep, or delete the element
         (O(state=absent)) and create it again without the attribute, which leaves it at its default.
       - Values (and names) with a control character, a line break or tab included, or anything else XML 1.0 cannot
