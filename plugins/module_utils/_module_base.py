@@ -59,10 +59,14 @@ def build_module(argument_spec, keep=(), **kwargs):
     return module
 
 
+_CURRENT = []  # the boundary of the module this process runs (one per process)
+
+
 class _Boundary(object):
     """The one place a module's output is scrubbed. It wraps the module's exit_json, fail_json, warn and deprecate,
-    and turns an unexpected exception into a failure (a traceback on stderr would bypass the rest). The secrets are
-    gathered when the output leaves, so a token issued by the last request of the task is known."""
+    and turns an unexpected exception into a failure (a traceback would bypass the rest). The secrets are
+    gathered when the output leaves, so a token issued by the last request of the task is known. An exception main()
+    does not handle reaches it through :func:`run_main`."""
 
     def __init__(self, module, keep=()):
         self.module = module
@@ -83,7 +87,7 @@ class _Boundary(object):
         module.exit_json, module.fail_json = scrubbed_exit, scrubbed_fail
         module.warn = lambda warning: warn(self.scrub(warning))
         module.deprecate = lambda msg, *args, **kwargs: deprecate(self.scrub(msg), *args, **kwargs)
-        sys.excepthook = self._unexpected
+        _CURRENT.append(self)
 
     def secrets(self):
         """The task's secret options, and every token its sessions and their HTTP clients have seen."""
@@ -97,14 +101,22 @@ class _Boundary(object):
     def scrub(self, value):
         return scrub(value, self.secrets(), keep=self.keep)
 
-    def _unexpected(self, kind, value, tb):
-        """A bug must still end as a result Ansible reads, and say nothing secret."""
-        text = ''.join(traceback.format_exception(kind, value, tb))
-        try:
-            self.module.fail_json(msg='unexpected error in the module (a bug: please report it): %s: %s'
-                                      % (kind.__name__, value), exception=text)
-        except SystemExit:
-            pass  # the failure is printed; the interpreter then exits 1, with nothing more on stderr
+    def unexpected(self, exc):
+        """A bug must still end as a failed task Ansible reads, saying nothing secret (its traceback included)."""
+        text = ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.module.fail_json(msg='unexpected error in the module (a bug: please report it): %s: %s'
+                                  % (type(exc).__name__, exc), exception=text)
+
+
+def run_main(main):
+    """Run a module's ``main``: an exception it does not handle is failed through the module's boundary, scrubbed,
+    rather than left to Ansible, which would show its text and traceback as they are."""
+    try:
+        main()
+    except Exception as exc:  # pylint: disable=broad-except  # SystemExit (exit_json, fail_json) passes
+        if not _CURRENT:
+            raise
+        _CURRENT[-1].unexpected(exc)
 
 
 def open_session(module, vendor):

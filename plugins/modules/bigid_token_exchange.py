@@ -96,7 +96,7 @@ exchanged:
 '''
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 
 
 def main():
@@ -116,4 +116,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -238,7 +238,7 @@ management:
 '''
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply
 
 
@@ -287,4 +287,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

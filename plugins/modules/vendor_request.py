@@ -234,7 +234,7 @@ operation:
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import VENDORS
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, encode_body
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import run_lock_guard
 
@@ -285,4 +285,4 @@ def _guard(params, session):
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)
