@@ -22,9 +22,11 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import scrub
 from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import current_run
 
 MODULE = 'apiauth.vendors.vendor_request'
+SECRETS = ('password', 'token', 'user_token')
 GROUP = 'group/apiauth.vendors.%s'
 
 
@@ -47,7 +49,9 @@ class ActionModule(ActionBase):
                                                          wrap_async=wrap_async))
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result
+        # The module scrubs its own result of every token it saw; this boundary covers what reaches Ansible without
+        # passing there (module_stdout/module_stderr of a module that died, our own errors).
+        return scrub(result, [args.get(name) for name in SECRETS if isinstance(args.get(name), str)])
 
     def _group_defaults(self, vendor):
         """The templated defaults of the vendor's group; the innermost block, role or task setting it wins."""

@@ -50,6 +50,8 @@ options:
     description:
       - Oracle SBC REST API version in the path C(/rest/{version}/). An appliance that does not serve it answers 404,
         reported as an error naming the version.
+      - A version id, a V(v) and dot-separated numbers (V(v1.1), V(v1.2)); anything else fails with C(reason=bad_option)
+        before anything is sent.
     type: str
     default: v1.2
   validate_certs:
@@ -61,6 +63,7 @@ options:
   ca_path:
     description:
       - PEM file of the CA certificate(s) that signed the server certificate, instead of the system trust store.
+      - A path that does not exist or cannot be read fails with C(reason=tls) naming it, before anything is sent.
       - Defaults to E(APIAUTH_CA_PATH) when that is set.
     type: path
   allow_plain_http:

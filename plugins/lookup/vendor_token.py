@@ -18,6 +18,9 @@ description:
   - An Oracle SBC token near expiry is renewed by re-authenticating with the current token in the request body,
     which keeps the configuration lock with this client. A fresh login only happens when there is no live token.
   - A BigID user token is exchanged for a system token, re-exchanged when the system token's C(exp) claim is near.
+    A system token already expired by this host's clock when it arrives (clock skew) is used, with a warning naming
+    the skew, and cached for the lifetime BigID gave it (C(exp) - C(iat)).
+  - Errors and warnings never hold a password, user token or token, even when the vendor quoted one.
   - A BigFix Inventory API token does not expire on a timer and is reused; with O(token) (single sign-on) no call is made.
   - Options are resolved by Ansible's configuration system, highest precedence first - the lookup's keyword
     arguments, Ansible variables, environment variables (the ones AWX credential types inject), C(ansible.cfg)
@@ -371,19 +374,39 @@ class LookupModule(LookupBase):
                 return record.token if output == 'token' else record.headers()
             return self._full(settings, output, force)
         except Exception as exc:  # pylint: disable=broad-except
-            from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-            if not isinstance(exc, ApiAuthError):
-                raise
+            # The lookup's boundary: what it raises names no password, user token or token its session has seen.
+            from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, scrub
             secrets = settings.secrets() if settings else [v for k, v in direct.items() if k in SECRET_OPTIONS and v]
-            raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message)
+            secrets = secrets + self._seen()
+            if isinstance(exc, ApiAuthError):
+                # from None: Ansible shows a chained exception's text (and traceback) too, which is not scrubbed
+                raise AnsibleLookupError('vendor_token: %s' % exc.scrubbed(secrets).message) from None
+            text = str(exc)
+            if scrub(text, secrets) == text:
+                raise
+            raise AnsibleLookupError('vendor_token: %s: %s' % (type(exc).__name__, scrub(text, secrets))) from None
+        finally:
+            self._session = None
 
-    @staticmethod
-    def _full(settings, output, force):
+    _session = None
+
+    def _seen(self):
+        """Every token the session of this call has seen (issued, renewed, sent), for the boundary scrub."""
+        session = self._session
+        if session is None:
+            return []
+        return list(session.secrets) + list(getattr(getattr(session, '_http', None), 'secrets', None) or ())
+
+    def _warn(self, message):
+        from ansible_collections.apiauth.vendors.plugins.module_utils._errors import scrub
+        display.warning(scrub(message, self._seen()))
+
+    def _full(self, settings, output, force):
         """Through the session, with the settings the hit path resolved: a miss, a renewal, output=dict. Raises
         ApiAuthError (an unknown vendor among them)."""
         from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession
         vendor = settings.vendor
-        session = VendorSession(settings, warn=display.warning)
+        session = self._session = VendorSession(settings, warn=self._warn)
         record = session.token(force=force)
         display.vvvv('apiauth.vendors.vendor_token: %s token for %s (%s), expires %s'
                      % (vendor, session.driver.base_url(), ', '.join(session.events) or 'from cache',

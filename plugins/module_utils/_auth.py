@@ -61,6 +61,7 @@ class VendorSession(object):
         self._http = http
         self.clock = clock
         self.warn = warn or (lambda message: None)
+        self.driver.warn = self.warn  # what a driver finds worth saying about a token it was given (BigID clock skew)
         # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
         self.secret = None if settings.token else self.driver.secret()

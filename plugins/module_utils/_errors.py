@@ -23,6 +23,45 @@ def redact(text, secrets):
     return text
 
 
+def _masks(secrets):
+    return sorted(set(str(s) for s in secrets if s and len(str(s)) >= _MIN_SECRET_LEN), key=len, reverse=True)
+
+
+def scrub(value, secrets, keep=(), _depth=0):
+    """``value`` (a result, a warning, anything a plugin hands Ansible) with every secret masked wherever it occurs:
+    in strings at any depth of mappings and lists, keys included. Top-level keys named in ``keep`` are left alone
+    (a module whose purpose is to return a token). The input is not changed; what holds no secret is returned as
+    the same object (Ansible marks some strings and mappings by their type, which a copy would lose)."""
+    masks = secrets if _depth else _masks(secrets)
+    if not masks:
+        return value
+    if isinstance(value, str):
+        masked = value
+        for secret in masks:
+            if secret in masked:
+                masked = masked.replace(secret, REDACTED)
+        if masked is value or value.__class__ is str:
+            return masked
+        try:
+            return value.__class__(masked)  # e.g. Ansible's unsafe text stays unsafe
+        except Exception:  # pylint: disable=broad-except
+            return masked
+    if _depth > 100:  # deeper than any result we build; a cycle must not recurse forever
+        return value
+    if isinstance(value, dict):
+        pairs = [(k, v, scrub(k, masks, (), _depth + 1), v if k in keep else scrub(v, masks, (), _depth + 1))
+                 for k, v in value.items()]
+        if all(k is k2 and v is v2 for k, v, k2, v2 in pairs):
+            return value
+        return dict((k2, v2) for _k, _v, k2, v2 in pairs)
+    if isinstance(value, (list, tuple)):
+        items = [scrub(item, masks, (), _depth + 1) for item in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
+        return value.__class__(items) if value.__class__ in (list, tuple) else items
+    return value
+
+
 class ApiAuthError(Exception):
     """A failure talking to a vendor API, phrased for the playbook author.
 

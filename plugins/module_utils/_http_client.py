@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import os
 import socket
 import time
 
@@ -92,7 +93,7 @@ class HttpClient(object):
         if not settings.validate_certs:
             self.verify = False
         elif settings.ca_path:
-            self.verify = settings.ca_path
+            self.verify = _readable_ca_path(settings.ca_path)
         else:
             self.verify = True
 
@@ -113,6 +114,7 @@ class HttpClient(object):
         retried only for a request safe to repeat (GET, HEAD, a login); any other fails with reason 'maybe_applied'.
         """
         safe = method.upper() in SAFE_METHODS or self._replayable
+        self._remember_credentials(headers)
         attempt = 0
         while True:
             deadline = time.monotonic() + self.timeout
@@ -162,7 +164,17 @@ class HttpClient(object):
                     raise self._error('cannot read the reply of %s after %d attempts: %s'
                                       % (host_of(url), attempt + 1, lost.reason), url, 'unreachable')
                 raise self._maybe_applied(method, url, lost.reason, status=resp.status_code)
-            return Reply(resp.status_code, resp.headers, _decode(body, resp.encoding), method, url)
+            return Reply(resp.status_code, resp.headers, self._decode(body, resp, method, url), method, url)
+
+    def _remember_credentials(self, headers):
+        """Credentials a request carries in its headers join the secrets scrubbed from everything said about it (and
+        from the results of the plugin that made it): a reply that quotes them must not put them in a result."""
+        for name, value in (headers or {}).items():
+            lowered = str(name).lower()
+            if value and ('auth' in lowered or 'token' in lowered):
+                for secret in (str(value), str(value).split(' ', 1)[-1].strip()):
+                    if secret not in self.secrets:
+                        self.secrets.append(secret)
 
     def _before_sending(self, exc):
         """Whether a requests ConnectionError happened before the request could have reached the server."""
@@ -190,7 +202,8 @@ class HttpClient(object):
         raw = resp.raw
         read1 = getattr(raw, 'read1', None) or getattr(getattr(raw, '_fp', None), 'read1', None)
         sock = _socket_of(raw)
-        chunks, size = [], 0
+        # One growing buffer, not a list of chunks joined at the end: a large reply is held once, not twice.
+        body, size = bytearray(), 0
         try:
             while True:
                 remaining = deadline - time.monotonic()
@@ -205,7 +218,7 @@ class HttpClient(object):
                 size += len(chunk)
                 if size > cap:
                     raise self._too_large(method, url, resp.status_code, 'went past %d bytes' % cap)
-                chunks.append(chunk)
+                body += chunk
         except ApiAuthError:
             resp.close()
             raise
@@ -221,7 +234,27 @@ class HttpClient(object):
             release()  # read to the end: the connection goes back to the pool for the next request
         else:
             resp.close()
-        return b''.join(chunks)
+        return body
+
+    def _decode(self, body, resp, method, url):
+        """The body (bytes or bytearray) as text in the charset the Content-Type names (UTF-8 when it names none). Bytes that are not valid
+        there fail the request: text guessed around them (U+FFFD) would be taken for names and values, and acted on."""
+        charset = _charset(resp.headers.get('Content-Type'))
+        try:
+            return body.decode(charset)
+        except LookupError:  # a charset Python does not know: what JSON and the SBC's XML use
+            charset = 'utf-8'
+            try:
+                return body.decode(charset)
+            except UnicodeDecodeError as exc:
+                bad = exc
+        except UnicodeDecodeError as exc:
+            bad = exc
+        message = ('the reply of %s (HTTP %s) is not valid %s text (byte %d of %d): it was not used'
+                   % (host_of(url), resp.status_code, charset, bad.start, len(body)))
+        if method.upper() not in SAFE_METHODS:
+            message += '; the request itself was answered, so it may have been applied: check before repeating it'
+        raise self._error(message, url, 'bad_reply')
 
     def _too_large(self, method, url, status, how):
         message = ('the reply of %s (HTTP %s) %s, more than max_reply_size (%d bytes); it was not read. Raise '
@@ -268,12 +301,34 @@ def _is_timeout(exc):
     return False
 
 
-def _decode(body, encoding):
-    """Body bytes as text: the charset the headers name, else UTF-8 (what JSON and the SBC's XML use)."""
-    try:
-        return body.decode(encoding or 'utf-8', 'replace')
-    except LookupError:  # a charset Python does not know
-        return body.decode('utf-8', 'replace')
+def _charset(content_type):
+    """The charset parameter of a Content-Type header, else UTF-8 (what JSON and the SBC's XML use)."""
+    for param in (content_type or '').split(';')[1:]:
+        name, _sep, value = param.partition('=')
+        if name.strip().lower() == 'charset' and value.strip().strip('"\''):
+            return value.strip().strip('"\'').lower()
+    return 'utf-8'
+
+
+def _readable_ca_path(path):
+    """``ca_path`` as given, once it is known to be a readable file or directory: requests would otherwise fail with
+    its own words, naming neither the option nor the path."""
+    problem = None
+    if not os.path.exists(path):
+        problem = 'does not exist'
+    elif os.path.isdir(path):
+        if not os.access(path, os.R_OK | os.X_OK):
+            problem = 'is a directory this user cannot read'
+    else:
+        try:
+            with open(path, 'rb') as handle:
+                handle.read(1)
+        except (IOError, OSError) as exc:
+            problem = 'cannot be read (%s)' % (exc.strerror or exc)
+    if problem:
+        raise ApiAuthError('ca_path %s %s: point ca_path at the PEM file (or c_rehash directory) of the CA that signed the '
+                           'server certificate' % (path, problem), reason='tls')
+    return path
 
 
 class _quiet_insecure_warning(object):

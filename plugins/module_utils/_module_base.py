@@ -7,10 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import sys
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, scrub
 from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS, OPTIONS, SECRET_OPTIONS
 
@@ -37,23 +40,93 @@ def module_argument_spec():
     return spec
 
 
-def build_module(argument_spec, **kwargs):
-    """An AnsibleModule with the common options plus ``argument_spec``; fails early without requests."""
+def build_module(argument_spec, keep=(), **kwargs):
+    """An AnsibleModule with the common options plus ``argument_spec``; fails early without requests.
+
+    Everything the module hands Ansible passes one scrubber (:class:`_Boundary`): results, failures, warnings and
+    tracebacks lose every password, user token and token the module's sessions have seen. ``keep`` names result
+    keys that are a token by design (bigid_token_exchange's system_token).
+    """
     spec = module_argument_spec()
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **kwargs)
+    _Boundary(module, keep)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     return module
+
+
+_CURRENT = []  # the boundary of the module this process runs (one per process)
+
+
+class _Boundary(object):
+    """The one place a module's output is scrubbed. It wraps the module's exit_json, fail_json, warn and deprecate,
+    and turns an unexpected exception into a failure (a traceback would bypass the rest). The secrets are
+    gathered when the output leaves, so a token issued by the last request of the task is known. An exception main()
+    does not handle reaches it through :func:`run_main`."""
+
+    def __init__(self, module, keep=()):
+        self.module = module
+        self.keep = tuple(keep)
+        self.sessions = []
+        module.apiauth_boundary = self
+        exit_json, fail_json, warn, deprecate = module.exit_json, module.fail_json, module.warn, module.deprecate
+
+        def scrubbed_exit(**result):
+            exit_json(**self.scrub(result))
+
+        def scrubbed_fail(msg=None, **result):
+            if 'exception' not in result and sys.exc_info()[1] is not None:
+                result['exception'] = ''.join(traceback.format_exception(*sys.exc_info()))  # what Ansible adds, scrubbed
+            result = self.scrub(dict(result, msg=msg))
+            fail_json(**result)
+
+        module.exit_json, module.fail_json = scrubbed_exit, scrubbed_fail
+        module.warn = lambda warning: warn(self.scrub(warning))
+        module.deprecate = lambda msg, *args, **kwargs: deprecate(self.scrub(msg), *args, **kwargs)
+        _CURRENT.append(self)
+
+    def secrets(self):
+        """The task's secret options, and every token its sessions and their HTTP clients have seen."""
+        params = self.module.params or {}
+        found = [params.get(name) for name in SECRET_OPTIONS if params.get(name)]
+        for session in self.sessions:
+            found.extend(session.secrets)
+            found.extend(getattr(getattr(session, '_http', None), 'secrets', None) or ())
+        return found
+
+    def scrub(self, value):
+        return scrub(value, self.secrets(), keep=self.keep)
+
+    def unexpected(self, exc):
+        """A bug must still end as a failed task Ansible reads, saying nothing secret (its traceback included)."""
+        text = ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.module.fail_json(msg='unexpected error in the module (a bug: please report it): %s: %s'
+                                  % (type(exc).__name__, exc), exception=text)
+
+
+def run_main(main):
+    """Run a module's ``main``: an exception it does not handle is failed through the module's boundary, scrubbed,
+    rather than left to Ansible, which would show its text and traceback as they are."""
+    try:
+        main()
+    except Exception as exc:  # pylint: disable=broad-except  # SystemExit (exit_json, fail_json) passes
+        if not _CURRENT:
+            raise
+        _CURRENT[-1].unexpected(exc)
 
 
 def open_session(module, vendor):
     """A VendorSession for ``vendor`` from the module's parameters and the vendor's env vars."""
     direct = dict((name, module.params.get(name)) for name in COMMON_OPTIONS)
     try:
-        return VendorSession(vendor_settings(vendor, direct), warn=module.warn)
+        session = VendorSession(vendor_settings(vendor, direct), warn=module.warn)
     except ApiAuthError as exc:
         fail(module, exc, direct)
+    boundary = getattr(module, 'apiauth_boundary', None)
+    if boundary is not None:
+        boundary.sessions.append(session)
+    return session
 
 
 def fail(module, exc, params=None, **result):

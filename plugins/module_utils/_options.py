@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int, check_type_path, check_type_str
 
@@ -102,6 +103,10 @@ CHOICES = dict((option.name, option.choices) for option in OPTIONS if option.cho
 SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.secret)
 TOKEN_CACHE_CHOICES = CHOICES['token_cache']
 REAUTH_BODY_CHOICES = CHOICES['reauth_body']
+
+# A REST API version id as vendors name them (v1.2). It becomes a path segment of every URL, credentials included: a
+# '/', '..', '?' or '#' would send the login elsewhere on the host.
+API_VERSION = re.compile(r'v[0-9]{1,4}(\.[0-9]{1,4}){0,3}\Z')
 
 _CHECKS = {'str': check_type_str, 'bool': check_type_bool, 'int': check_type_int, 'path': check_type_path}
 
@@ -195,6 +200,9 @@ def resolve_options(vendor, env_names, direct, variables=None, environ=None):
         if values[name] is not None and not low <= values[name] <= high:
             raise _error('option %s must be between %d and %d %s, got %s' % (name, low, high, unit, values[name]),
                          reason='bad_option')
+    if values['api_version'] is not None and not API_VERSION.match(values['api_version']):
+        raise _error('option api_version must be a version id such as v1.2 (a "v" and dot-separated numbers), got %r: '
+                     'nothing was sent' % values['api_version'][:40], vendor=vendor, reason='bad_option')
     for name in ('token', 'user_token'):
         # Sent as header values: a CR or LF would start a new header. Refused, named, never quoted. (Passwords
         # travel base64-encoded or in a JSON body, where any character is fine.)

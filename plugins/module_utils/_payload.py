@@ -8,12 +8,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError, redact
 
 _SNIPPET = 120
+_NON_SPACE = re.compile(r'\S')
+_PIECE = 1024 * 1024
 
 
 class DoctypeRefused(ET.ParseError):
@@ -63,12 +66,24 @@ def parse_xml_text(text):
     probe.StartElementHandler = depth.start
     probe.EndElementHandler = depth.end
     try:
-        probe.Parse(text, True)
+        for piece in _pieces(text):
+            probe.Parse(piece, False)
+        probe.Parse('', True)
     except _TooDeepXml:
         raise ET.ParseError('XML nested deeper than %d levels is not accepted' % MAX_DEPTH)
     except expat.ExpatError:
         pass  # malformed documents are ElementTree's to report, below
-    return ET.fromstring(text)
+    builder = ET.XMLParser(target=ET.TreeBuilder())
+    for piece in _pieces(text):
+        builder.feed(piece)
+    return builder.close()
+
+
+def _pieces(text):
+    """``text`` in slices for the parsers: each slice is encoded on its way in, so a large body is never encoded
+    (copied) whole."""
+    for start in range(0, len(text), _PIECE):
+        yield text[start:start + _PIECE]
 
 
 def loads_json(text):
@@ -163,17 +178,57 @@ def json_messages(body):
     return found
 
 
+def _first(text):
+    """The first character of ``text`` that is not white space ('' for none), found without copying the text."""
+    found = _NON_SPACE.search(text or '')
+    return found.group() if found else ''
+
+
+def _parsed(reply, kind, parse):
+    """``parse(text)`` of the reply body, once per reply: every reader of a reply (the driver's checks, its messages,
+    the result's data) shares one parse instead of each holding its own copy of a large body's objects."""
+    memo = getattr(reply, '_apiauth_parsed', None)
+    if memo is None:
+        memo = {}
+        try:
+            reply._apiauth_parsed = memo
+        except AttributeError:  # a reply type that takes no attributes: parsed each time
+            pass
+    if kind not in memo:
+        text = reply.text or ''
+        if text[:1].isspace() or text[-1:].isspace():
+            text = text.strip()  # a copy, only for a body that has surrounding white space
+        try:
+            memo[kind] = (True, parse(text))
+        except (ValueError, ET.ParseError) as exc:
+            memo[kind] = (False, exc)
+    ok, value = memo[kind]
+    if not ok:
+        raise value
+    return value
+
+
+def reply_json(reply):
+    """The reply body as JSON, parsed once per reply; raises ValueError (TooDeep included) as loads_json does."""
+    return _parsed(reply, 'json', loads_json)
+
+
+def reply_xml(reply):
+    """The reply body's XML root element, parsed once per reply; raises ET.ParseError (DoctypeRefused included)."""
+    return _parsed(reply, 'xml', parse_xml_text)
+
+
 def reply_messages(reply):
     """Best-effort vendor messages from any reply body, XML or JSON; never raises."""
-    text = (reply.text or '').strip()
-    if text.startswith('<'):
+    first = _first(reply.text)
+    if first == '<':
         try:
-            return xml_messages(parse_xml_text(text))
+            return xml_messages(reply_xml(reply))
         except ET.ParseError:
             return []
-    if text.startswith('{') or text.startswith('['):
+    if first in ('{', '['):
         try:
-            return json_messages(loads_json(text))
+            return json_messages(reply_json(reply))
         except ValueError:
             return []
     return []
@@ -181,11 +236,10 @@ def reply_messages(reply):
 
 def xml_root(reply):
     """The reply body's XML root element, or None when the body is not XML."""
-    text = (reply.text or '').strip()
-    if not text.startswith('<'):
+    if _first(reply.text) != '<':
         return None
     try:
-        return parse_xml_text(text)
+        return reply_xml(reply)
     except ET.ParseError:
         return None
 
@@ -193,12 +247,12 @@ def xml_root(reply):
 def decode_body(reply, root=None):
     """The reply body as plain data: JSON as JSON, XML through element_to_data, else the text."""
     text = reply.text or ''
-    stripped = text.strip()
-    if not stripped:
+    first = _first(text)
+    if not first:
         return None
-    if stripped[0] in '{[':
+    if first in ('{', '['):
         try:
-            return loads_json(stripped)
+            return reply_json(reply)
         except ValueError:
             pass
     root = root if root is not None else xml_root(reply)

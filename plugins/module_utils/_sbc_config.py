@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
@@ -62,6 +63,46 @@ def normalise_value(value, where):
     if isinstance(value, bool):
         return 'enabled' if value else 'disabled'
     return str(value)
+
+
+# What an element value may not hold: C0 controls (tab, LF and CR included: no SBC value spans lines, and a trailing
+# newline from a file lookup is the usual way one gets in), DEL, C1 controls, and what XML 1.0 cannot carry at all
+# (lone surrogates, U+FFFE, U+FFFF). The SBC answers 400 "Malformed XML body" to such a body.
+_UNSENDABLE = re.compile(u'[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]')
+
+
+def check_text(text, where):
+    """Refuse ``text`` (an element type, attribute name or value) holding a character the SBC cannot take."""
+    found = _UNSENDABLE.search(text)
+    if found is not None:
+        raise config_error('%s holds the control character U+%04X at position %d, which the SBC cannot take in '
+                           'XML (a trailing newline from a file lookup is a common cause): remove it. Nothing was sent'
+                           % (where, ord(found.group()), found.start()))
+
+
+def check_spec(index, spec):
+    """Every check of one element spec that needs no request: run over all specs before the first request."""
+    element_type = spec.get('element_type')
+    where = 'element %d (%s)' % (index, element_type)
+    if isinstance(element_type, str):
+        check_text(element_type, 'element %d: element_type' % index)
+    attributes = spec.get('attributes')
+    for name, value in (attributes.items() if isinstance(attributes, dict) else ()):
+        check_text(str(name), '%s: attribute name %r' % (where, name))
+        if isinstance(value, list) and not value:
+            # The SBC's REST documents give no way to clear a multi-valued attribute: a PUT leaves what it does not
+            # carry as it is, so an empty list would be sent as nothing and never converge.
+            raise config_error('%s attribute %r: an empty list cannot be applied, as the SBC REST API documents no way to '
+                               'clear a multi-valued attribute (a PUT leaves attributes it does not carry unchanged). '
+                               'Give the values to keep; or delete the element (state=absent) and create it again '
+                               'without this attribute, which leaves it at its default; or clear it on the appliance '
+                               '(ACLI or Web GUI). Nothing was sent' % (where, name))
+        for item in (value if isinstance(value, list) else [value]):
+            if isinstance(item, str):
+                check_text(item, '%s attribute %r: value' % (where, name))
+    for key in spec.get('keys') or ():
+        if isinstance(key, str):
+            check_text(key, '%s: key name %r' % (where, key))
 
 
 def same_value(current, wanted):
@@ -184,6 +225,8 @@ class Desired(object):
 def desired_elements(session, specs):
     """Desired objects from the module's element specs; every input error is raised before anything is sent."""
     known, wanted, seen, type_keys = {}, [], {}, {}
+    for index, spec in enumerate(specs, 1):
+        check_spec(index, spec)  # all of them before resolve_keys, which may ask the SBC for a type's metadata
     for index, spec in enumerate(specs, 1):
         element_type = (spec.get('element_type') or '').strip()
         if not element_type:

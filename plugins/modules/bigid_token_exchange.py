@@ -91,12 +91,13 @@ exchanged:
 '''
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 
 
 def main():
     module = build_module(
         dict(force=dict(type='bool', default=False)),
+        keep=('system_token',),  # what the module returns; every other field is scrubbed of it
         supports_check_mode=True,
     )
     session = open_session(module, 'bigid')
@@ -110,4 +111,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

@@ -38,6 +38,11 @@ options:
     description:
       - Attribute name to value, the key attributes included. A list value is a multi-valued attribute.
       - Booleans are written as V(enabled) / V(disabled); other values as text.
+      - An empty list is refused before anything is sent, as the SBC REST API documents no way to clear a multi-valued
+        attribute (a C(PUT) leaves what it does not carry unchanged). Give the values to keep, or delete the element
+        (O(state=absent)) and create it again without the attribute, which leaves it at its default.
+      - Values (and names) with a control character, a line break or tab included, or anything else XML 1.0 cannot
+        carry, are refused before the first request of the task, for every element of O(elements).
     type: dict
   keys:
     description:
@@ -229,7 +234,7 @@ management:
 '''
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply
 
 
@@ -278,4 +283,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

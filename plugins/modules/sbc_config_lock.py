@@ -180,7 +180,7 @@ import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._lock_keeper import ensure_keeper
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import ALIVE, run_state
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release
 
@@ -236,4 +236,4 @@ def _keeper(module, session, run):
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

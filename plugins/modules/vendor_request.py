@@ -22,6 +22,11 @@ description:
     not parse) fails with C(reason=bad_reply) rather than passing as a success; for a change, the message says that
     whether it took effect is unknown.
   - A redirect is never followed (C(reason=redirect)), so credentials and tokens reach no other address than O(url).
+  - No field of the result (RV(data), RV(messages), RV(content), C(msg), warnings), on success or failure, holds a
+    password, user token or token. A vendor reply that quotes the token it was sent is returned with it masked
+    (C(********)).
+  - A reply whose bytes are not valid in the charset its C(Content-Type) names (UTF-8 when it names none) fails with
+    C(reason=bad_reply); it is not returned.
   - For the Oracle SBC, a configuration change refused with 423 because this session no longer holds the
     configuration lock fails with a message that says so, and never retries without the lock.
   - C(module_defaults) for the vendor's group (C(group/apiauth.vendors.oracle_sbc), C(group/apiauth.vendors.bigid) or
@@ -228,7 +233,7 @@ operation:
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry import VENDORS
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session
+from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, encode_body
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import run_lock_guard
 
@@ -279,4 +284,4 @@ def _guard(params, session):
 
 
 if __name__ == '__main__':
-    main()
+    run_main(main)

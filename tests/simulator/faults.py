@@ -3,9 +3,21 @@
 "drop" closes the connection without acting on the request; "apply_drop" acts on it (the change is made, the
 journal entry records the status it would have had as "applied") and then closes the connection without a reply:
 what a client sees when an appliance, or the network, fails after the change.
+
+"quote_token" answers with an error (the rule's status) whose message and data quote the token the request carries,
+and "quote_token_ok" with a 200 that does the same: a vendor, or a proxy, that echoes credentials. "bad_bytes" serves
+the request and then puts a byte that is not valid UTF-8 (0xFF) into the first text value of its reply.
 """
 
-ACTIONS = ("status", "drop", "apply_drop", "slow", "malformed")
+import json
+import re
+
+from .wire import Response, sbc_envelope, xml_text
+
+ACTIONS = ("status", "drop", "apply_drop", "slow", "malformed", "quote_token", "quote_token_ok", "bad_bytes")
+# Actions after which the request is still served (and journaled as served).
+SERVED_ACTIONS = ("slow", "apply_drop", "bad_bytes")
+QUOTING_ACTIONS = ("quote_token", "quote_token_ok")
 
 _RULE_KEYS = ("name", "path", "method", "action", "status", "delay", "times")
 
@@ -70,3 +82,37 @@ def take_fault(rules, method, target):
             del rules[index]
         return dict(rule)
     return None
+
+
+def presented_token(request):
+    """The credential the request carries (Authorization without its scheme, or BigFix's Token header), or ''."""
+    value = request.header("Authorization") or request.header("Token") or ""
+    scheme, _sep, rest = value.partition(" ")
+    return rest.strip() if rest and scheme.lower() in ("bearer", "basic", "token") else value.strip()
+
+
+def quoting_reply(fault, vendor, request):
+    """The reply of a quote_token(_ok) rule: the request's token in the vendor's message and data fields."""
+    token = presented_token(request)
+    status = 200 if fault["action"] == "quote_token_ok" else fault["status"]
+    message = "token %s is not valid for %s" % (token, request.path) if status >= 400 else "served for token %s" % token
+    if vendor == "oracle_sbc":
+        data = "<token>%s</token>" % xml_text(token)
+        body = sbc_envelope(data=data, messages=[message]).encode("utf-8")
+        return Response(status, body, "application/xml")
+    body = json.dumps({"message": message, "data": {"token": token}, "success": status < 400}).encode("utf-8")
+    return Response(status, body, "application/json")
+
+
+# Where the spoiled byte goes, first found wins: an SBC attribute value, any XML text, a JSON string.
+_TEXT_STARTS = (re.compile(rb"<value>(?=[^<])"), re.compile(rb"<[A-Za-z-]+>(?=[^<])"), re.compile(rb'":\s*"'))
+
+
+def spoil_bytes(body):
+    """``body`` with 0xFF put at the start of its first text value (an SBC attribute value, else any text)."""
+    body = body or b""
+    for pattern in _TEXT_STARTS:
+        match = pattern.search(body)
+        if match is not None:
+            return body[:match.end()] + b"\xff" + body[match.end():]
+    return body + b"\xff"

@@ -5,7 +5,7 @@ import time
 
 from .bigfix import BigFixApi
 from .bigid import BigIdApi
-from .faults import MALFORMED_BODY, take_fault
+from .faults import MALFORMED_BODY, QUOTING_ACTIONS, SERVED_ACTIONS, quoting_reply, spoil_bytes, take_fault
 from .journal import new_entry
 from .sbc import SbcApi
 from .wire import Response, json_response
@@ -80,11 +80,13 @@ class Router:
                 delay += fault["delay"]
         if delay > 0:
             time.sleep(min(delay, MAX_SLEEP))
-        if fault is not None and fault["action"] not in ("slow", "apply_drop"):
+        if fault is not None and fault["action"] not in SERVED_ACTIONS:
             if fault["action"] == "drop":
                 return Response(0, drop=True)
             if fault["action"] == "malformed":
                 return Response(200, MALFORMED_BODY, "text/html; charset=utf-8")
+            if fault["action"] in QUOTING_ACTIONS:
+                return quoting_reply(fault, api.vendor if api else None, request)
             message = "Service temporarily unavailable (injected fault %s)" % fault["name"]
             if api is not None:
                 return api.error(fault["status"], message)
@@ -96,4 +98,6 @@ class Router:
         if fault is not None and fault["action"] == "apply_drop":
             entry["applied"] = response.status  # acted on; the client never hears of it
             response.drop = True
+        if fault is not None and fault["action"] == "bad_bytes":
+            response.body = spoil_bytes(response.body)
         return response

@@ -36,7 +36,7 @@ def html_page(reply):
     portal's, and its markup means nothing to the user reading the error.
     """
     text = reply.text or ''
-    head = text.lstrip()[:1024].lower()
+    head = text[:4096].lstrip()[:1024].lower()  # not text.lstrip(): a copy of the whole body
     # The body decides, not the Content-Type alone: a JSON or XML reply labelled text/html is still read as what it is.
     if not head.startswith(('<!doctype html', '<html')) and not (
             reply.content_type in _HTML_TYPES and head.startswith('<') and ('<body' in head or '<title' in head)):
@@ -202,20 +202,20 @@ class VendorDriver(object):
         Returning it as data would report a change as made, or a read as done, on the word of whatever answered.
         """
         from xml.etree.ElementTree import ParseError
-        from ansible_collections.apiauth.vendors.plugins.module_utils._payload import DoctypeRefused, loads_json, parse_xml_text
+        from ansible_collections.apiauth.vendors.plugins.module_utils._payload import DoctypeRefused, reply_json, reply_xml
         problem = None
         title = html_page(reply)
-        text = (reply.text or '').strip()
+        text = bool(reply.text) and not reply.text.isspace()  # whether there is a body; no stripped copy of a large one
         if title is not None:
             problem = describe_html(title, self.secrets)
         elif text and _is_json_type(reply.content_type):
             try:
-                loads_json(text)
+                reply_json(reply)  # parsed once per reply, shared with the result's data
             except ValueError as exc:
                 problem = 'a JSON body that does not parse (%s)' % exc
         elif text and _is_xml_type(reply.content_type):
             try:
-                parse_xml_text(text)
+                reply_xml(reply)
             except DoctypeRefused:
                 pass  # not parsed at all, by design: it is returned as text
             except (ValueError, ParseError) as exc:  # ElementTree does not quote the body

@@ -10,6 +10,7 @@ __metaclass__ = type
 import base64
 import json
 import math
+import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord, identity
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver
@@ -23,12 +24,12 @@ _REFUSAL_WORDS = ('authenticat', 'token', 'unauthori')
 
 def json_body(reply):
     """The reply body as JSON when it is JSON, whatever its Content-Type (BigID labels some JSON text/html); else None."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils._payload import loads_json
-    text = (reply.text or '').strip()
-    if not text.startswith(('{', '[')):
+    from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_json
+    head = (reply.text or '')[:64].lstrip()  # not the whole body stripped: a copy of a large reply
+    if not head.startswith(('{', '[')):
         return None
     try:
-        return loads_json(text)
+        return reply_json(reply)  # parsed once per reply, shared with the result's data
     except ValueError:  # TooDeep included: such a body is no refusal, and check_api_reply names it
         return None
 
@@ -44,21 +45,35 @@ def refusal_message(body):
 _MS_THRESHOLD = 1e11
 
 
-def jwt_expiry(token):
-    """The ``exp`` claim of a JWT, read without verifying it (we only schedule renewals with it)."""
+def _iso(epoch):
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
+
+
+def jwt_claims(token):
+    """The claims of a JWT, read without verifying it (we only schedule renewals with them); {} for any other token."""
     parts = token.split('.')
     if len(parts) != 3:
-        return None
+        return {}
     try:
         payload = parts[1] + '=' * (-len(parts[1]) % 4)
         claims = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')).decode('utf-8'))
-        exp = claims.get('exp') if isinstance(claims, dict) else None
-        if not isinstance(exp, (int, float)) or isinstance(exp, bool) or not math.isfinite(exp) or exp <= 0:
-            return None
-        # RFC 7519 says seconds, but some issuers write milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
-        return float(exp) / 1000.0 if exp > _MS_THRESHOLD else float(exp)
     except (ValueError, TypeError, UnicodeError, RecursionError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def claim_time(claims, name):
+    """A NumericDate claim (exp, iat) in epoch seconds, or None when absent or not a usable number."""
+    value = claims.get(name)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
         return None
+    # RFC 7519 says seconds, but some issuers write milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
+    return float(value) / 1000.0 if value > _MS_THRESHOLD else float(value)
+
+
+def jwt_expiry(token):
+    """The ``exp`` claim of a JWT in epoch seconds, or None."""
+    return claim_time(jwt_claims(token), 'exp')
 
 
 class Driver(VendorDriver):
@@ -129,7 +144,31 @@ class Driver(VendorDriver):
             raise ApiAuthError('%s %s failed: %s%s %s' % (self.title, action, said, '' if said.endswith('.') else '.', self._hint()),
                                status=reply.status, vendor=self.name, url=reply.url, reason='auth').scrubbed(self.secrets)
         token = self.token_from(body, field, action, reply)
-        expires_at = jwt_expiry(token)
+        claims = jwt_claims(token)
+        expires_at = claim_time(claims, 'exp')
         if expires_at is None:
             expires_at = now + self.lifetime()
+        elif expires_at <= now:
+            expires_at = self._expired_on_arrival(claims, expires_at, now)
         return TokenRecord(token, expires_at=expires_at, obtained_at=now)
+
+    def _expired_on_arrival(self, claims, exp, now):
+        """A system token whose exp is already past by this host's clock: the clocks differ, since BigID has just issued
+        it. It is used (BigID judges it by its own clock), with a warning naming the skew, and cached for the lifetime
+        BigID gave it (exp - iat) counted from now; without iat, for this call only."""
+        issued = claim_time(claims, 'iat')
+        intended = exp - issued if issued is not None and exp > issued else None
+        if intended is not None:
+            skew = 'this host\'s clock is about %d seconds ahead of BigID\'s (the token says it was issued at %s)' % (
+                now - issued, _iso(issued))
+            use = 'it is used and cached for the %d seconds BigID gave it (exp - iat), counted by this host\'s clock' % intended
+            expires_at = now + intended
+        else:
+            skew = 'this host\'s clock is at least %d seconds ahead of BigID\'s' % (now - exp)
+            use = 'it carries no iat claim to tell how long BigID meant it to live, so it is used for this call only'
+            expires_at = now
+        warn = getattr(self, 'warn', None)
+        if warn is not None:
+            warn('%s issued a system token that had already expired by this host\'s clock (exp %s): clock skew, %s; %s. '
+                 'Synchronise the clocks (NTP)' % (self.title, _iso(exp), skew, use))
+        return expires_at
