@@ -18,6 +18,7 @@ from test_sbc_lock_runs import keepers, lock_free, nothing_left, sbc, wait_for, 
 
 LIFETIME = 3   # simulator and client token lifetime, seconds
 MARGIN = 2
+RELAY_MARGIN = 1  # tasks renew late, so taking the lock is quick: the hand-over race this test is about, at its closest
 PAUSE = 7      # more than two token lifetimes without an SBC call
 HANDOVERS = 10
 
@@ -31,7 +32,7 @@ def test_each_run_that_takes_the_lock_from_the_run_before_gets_its_own_keeper(si
     for index in range(HANDOVERS + 1):
         flag = os.path.join(runner.workdir, 'taken-%d' % index)
         legs.append(runner.start('lock_relay.yml', 'leg%d' % index, {
-            'tag': 'leg%d' % index, 'taken_flag': flag, 'pause_seconds': PAUSE, 'lifetime': LIFETIME, 'margin': MARGIN}))
+            'tag': 'leg%d' % index, 'taken_flag': flag, 'pause_seconds': PAUSE, 'lifetime': LIFETIME, 'margin': RELAY_MARGIN}))
         # The next run starts once this one holds the lock: it is waiting for it when this one releases.
         assert wait_for(lambda: os.path.exists(flag) or legs[-1].poll() is not None, 120), 'leg %d never took the lock' % index
         if index >= 1:
