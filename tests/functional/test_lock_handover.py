@@ -13,7 +13,6 @@ __metaclass__ = type
 import os
 import time
 
-from playbook_runner import explain
 from test_sbc_lock_runs import keepers, lock_free, nothing_left, sbc, wait_for, writer
 
 LIFETIME = 3   # simulator and client token lifetime, seconds
@@ -59,8 +58,8 @@ def test_a_keeper_whose_renewal_is_refused_records_why_and_never_logs_in(simulat
     """Row 2: the SBC refuses the keeper's renewal (the token was revoked): no password login by the keeper (a second
     session that does not hold the lock); the run's next change under the lock fails naming the reason."""
     simulator.configure(sbc_token_lifetime=LIFETIME)
-    proc = runner.start('lock_pause_write.yml', 'revoked', {'pause_seconds': 4 * LIFETIME, 'lifetime': LIFETIME,
-                                                           'margin': MARGIN})
+    proc = runner.start('lock_pause_write.yml', 'revoked',
+                        {'pause_seconds': 4 * LIFETIME, 'lifetime': LIFETIME, 'margin': MARGIN})
     try:
         assert wait_for(lambda: sbc(simulator, 'reauth') or proc.poll() is not None, 60), 'no renewal during the pause'
         assert keepers(runner.cache_dir), 'no keeper while the run holds the lock'

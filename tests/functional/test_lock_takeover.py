@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from playbook_runner import explain
-from test_sbc_lock_runs import flat, lock_free, sbc
+from test_sbc_lock_runs import flat, lock_free
 
 
 def _leave_the_lock(simulator, runner):
