@@ -249,7 +249,7 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
     """
     warnings = []
     started = clock()
-    orphan = None  # the expiry of a token that held our lock and that the SBC refused (see _orphaned)
+    orphan = None  # (holder, expiry) of a token that held our lock and that the SBC refused (see _orphaned)
     for _round in range(10000):  # every round sends a request or sleeps; the bound only guards against a bug
         record = _lock_record(session, warnings)
         now = clock()
