@@ -83,13 +83,14 @@ class VendorSession(object):
         return self._http
 
     # -- tokens -------------------------------------------------------------------------
-    def token(self, reject=None, force=False):
+    def token(self, reject=None, force=False, renew_only=False):
         """A TokenRecord good for at least ``refresh_margin`` more seconds.
 
         ``reject`` is a token the server has just refused (401): it is never returned again,
         and if the cache still holds it, it is replaced by a fresh login (it is dead, renewing
         it would fail). If another fork has meanwhile renewed it, that newer token is used.
         ``force`` renews a cached token however long it still has (a login if it has expired).
+        ``renew_only`` (the lock keeper) never logs in: a refused renewal is raised, an expired token is an error.
         """
         if self.settings.token:
             return TokenRecord(self.settings.token, expires_at=None)  # a ready token: no login, no cache
@@ -97,7 +98,7 @@ class VendorSession(object):
         if held is not None and held.token != reject and not force and held.remaining(self.clock()) > self.settings.refresh_margin:
             return held
         with self.cache.slot(self.key) as slot:
-            record = self._fresh(slot, reject, force)
+            record = self._fresh(slot, reject, force, renew_only)
         self._hide(record.token)
         return record
 
@@ -105,7 +106,7 @@ class VendorSession(object):
         """Whether this session's secret is the one that obtained ``record`` (one slow check per record)."""
         return self.caller.owns(record)
 
-    def _fresh(self, slot, reject, force=False):
+    def _fresh(self, slot, reject, force=False, renew_only=False):
         record = self._unsaved if self._unsaved is not None else slot.read()
         now = self.clock()
         usable = record is not None and record.token != reject
@@ -125,13 +126,16 @@ class VendorSession(object):
                 new = self.driver.renew(self.http, record, now)
                 self.events.append('renew')
             except ApiAuthError as exc:
-                if exc.status != 401 or not ours:
+                if exc.status != 401 or not ours or renew_only:
                     raise self._in_context(exc, self.driver.action_name(renewal=True), renewal=True)
                 # The server no longer knows this token (revoked, or expired early): log in anew.
                 lost = 'rejected'
         elif record is not None and record.token == reject:
             lost = 'rejected'
         renewed = new is not None
+        if new is None and renew_only:
+            raise ApiAuthError('%s: no live token of this principal to renew (no fresh login here)' % self.driver.title,
+                               vendor=self.driver.name, reason='expired')
         if new is None:
             try:
                 # A login lost on the wire may be sent again: it only issues a token. (Test doubles lack replayable.)

@@ -5,17 +5,25 @@
 
 A play may hold the lock across tasks that make no SBC call (a pause, a long task on other hosts)
 for longer than a token lives. ``sbc_config_lock state=present`` therefore forks one keeper per
-lock. Each second it looks at the cached record and at its run, and re-authenticates the token
-through VendorSession (under the cache lock, as every task does: the lock moves to the new token,
-never a fresh login while the token lives) once less than ``refresh_margin`` (less a poll, at
-least MIN_MARGIN) seconds are left. It exits, leaving the lock as it is, as soon as:
+run that holds the lock. Each second it looks at the cached record and at its run, and renews the
+token through VendorSession (under the cache lock, as every task does: the lock moves to the new
+token) once less than ``refresh_margin`` (less a poll, at least MIN_MARGIN) seconds are left. It
+never logs in: a renewal the SBC refuses (a revoked token) means the lock is gone with that token,
+which the keeper records on the token record for the run's next task to name, and it exits.
 
-* the lock is released, taken by another run, lost, or its token has expired ("released");
+A keeper serves the run that registered it and no other. The record names it with that run
+(``lock_keeper: {pid, start, run}``); a run that takes the lock from another run clears the name
+in the same cache transaction that records the lock (_sbc_lock.acquire), so it always starts a
+keeper of its own, whatever state the other run's keeper is in. The keeper exits, leaving the
+lock as it is, as soon as:
+
+* the lock is released, taken by another run, or its token has expired ("released");
+* its renewal was refused ("lost", recorded as the reason the lock was lost);
 * its run (the ansible-playbook process) is gone: killed, crashed, an AWX job cancelled ("run_gone").
   The lock stays with the cached token: the run's next start takes it over at once, and otherwise
   the SBC frees it when the token expires (see docs/sbc_lock_ownership.md for why);
 * ``max_hold`` seconds have passed since its run took the lock ("max_hold");
-* another keeper is registered for the lock ("superseded").
+* the record no longer names it as its run's keeper ("superseded").
 
 It is forked twice with a new session in between, so it is not a child of the module (which must
 return), receives no signal meant for the play's process group, and keeps none of the module's
@@ -30,8 +38,9 @@ __metaclass__ = type
 
 import os
 import time
+import uuid
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, iso_time, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS
 from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import GONE, process_stat, run_state, same_run
@@ -47,44 +56,73 @@ def _me():
 
 
 def keeper_alive(keeper):
-    """Whether the keeper recorded as ``{'pid', 'start'}`` still runs."""
-    if not isinstance(keeper, dict) or not isinstance(keeper.get('pid'), int):
+    """Whether the keeper recorded as ``{'pid', 'start', ...}`` still runs."""
+    if not isinstance(keeper, dict) or not isinstance(keeper.get('pid'), int) or isinstance(keeper.get('pid'), bool):
         return False
     stat = process_stat(keeper['pid'])
     return stat is not None and stat[0] not in ('Z', 'X') and (keeper.get('start') is None or stat[1] == keeper['start'])
 
 
+def _run_id(run):
+    return run.get('id') if isinstance(run, dict) else None
+
+
+def registered_keeper(record, run):
+    """The keeper the record names for ``run``'s lock (alive or not), or None. The keeper's one ownership check: a
+    shared store that keeps the keeper as a lease answers this instead of the token record."""
+    keeper = record.data.get('lock_keeper') if record is not None else None
+    if not isinstance(keeper, dict) or _run_id(run) is None or keeper.get('run') != _run_id(run):
+        return None
+    return keeper
+
+
 def _mine(record, run, now):
     """Whether ``record`` still says: a live token whose lock ``run`` holds."""
-    return bool(record is not None and record.alive(now) and record.data.get('locked') and same_run(record.data.get('lock_run'), run))
+    return bool(record is not None and record.alive(now) and record.data.get('locked') is True
+                and same_run(record.data.get('lock_run'), run))
+
+
+def _serves(record, run, me, now):
+    """Whether ``me`` is the registered keeper of the lock ``run`` holds in ``record``."""
+    return _mine(record, run, now) and (registered_keeper(record, run) or {}).get('pid') == me['pid']
 
 
 def _register(session, run, me, now):
-    """Record ``me`` as the lock's keeper unless another live keeper is; False when there is nothing to keep."""
+    """Record ``me`` as the keeper of ``run``'s lock unless another live keeper of that run is; False when there is
+    nothing to keep or another keeper keeps it. A keeper registered for another run is replaced (it exits)."""
     with session.cache.slot(session.key) as slot:
         record = slot.read()
         if not _mine(record, run, now):
             return False
-        current = record.data.get('lock_keeper')
+        current = registered_keeper(record, run)
         if current and current.get('pid') != me['pid'] and keeper_alive(current):
             return False
-        record.data['lock_keeper'] = me
+        record.data['lock_keeper'] = dict(me, run=_run_id(run))
         slot.write(record)
         return True
 
 
-def _leave(session, run, me, now):
-    """Unregister ``me``, unless its run holds the lock again (released and re-taken between two polls): then the
-    module that re-took it has seen this keeper registered and started none, so keep on. True when leaving."""
+def _leave(session, me):
+    """Unregister ``me`` if the record still names it."""
     with session.cache.slot(session.key) as slot:
         record = slot.read()
-        if record is None or (record.data.get('lock_keeper') or {}).get('pid') != me['pid']:
-            return True
-        if run is not None and _mine(record, run, now):
-            return False
+        keeper = record.data.get('lock_keeper') if record is not None else None
+        if isinstance(keeper, dict) and keeper.get('pid') == me['pid']:
+            record.data.pop('lock_keeper', None)
+            slot.write(record)
+
+
+def _record_loss(session, run, me, refused, exc, now):  # pylint: disable=too-many-arguments
+    """The SBC refused to renew the token that held the lock: the lock is gone with it. Say so on the record (the run's
+    next task under the lock names it), unless another task has meanwhile replaced the token or the lock state."""
+    detail = "the keeper's renewal at %s was refused by the SBC (HTTP %s)" % (iso_time(now), exc.status)
+    with session.cache.slot(session.key) as slot:
+        record = slot.read()
+        if record is None or record.token != refused or not _serves(record, run, me, now):
+            return
+        record.data.update(locked=False, lock_lost='rejected', lock_lost_detail=detail, lock_gen=uuid.uuid4().hex)
         record.data.pop('lock_keeper', None)
         slot.write(record)
-        return True
 
 
 def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sleep):
@@ -102,20 +140,23 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
                 return 'max_hold'
             record = session.cached()
             if not _mine(record, run, now):
-                if _leave(session, run, me, now):
-                    return 'released'
-                continue
-            if (record.data.get('lock_keeper') or {}).get('pid') != me['pid']:
+                return 'released'
+            if not _serves(record, run, me, now):
                 return 'superseded'
             if record.remaining(now) <= margin:
                 try:
-                    session.token()  # decides again under the cache lock: a task may have renewed it meanwhile
+                    # Decides again under the cache lock: a task may have renewed it meanwhile. Never a login: a new
+                    # token would not hold the lock, and the run would not learn that it was lost.
+                    session.token(renew_only=True)
                 except ApiAuthError as exc:
-                    # Told to the run through the record; the run's next SBC call renews or reports the loss itself.
+                    if exc.status == 401:
+                        _record_loss(session, run, me, record.token, exc, clock())
+                        return 'lost'
+                    # No answer (timeout, 5xx): told to the run through the record; the next poll tries again.
                     session.update_state(keeper_error=exc.message)
             sleep(poll)
     finally:
-        _leave(session, None, me, clock())
+        _leave(session, me)
 
 
 def _detach():
@@ -184,9 +225,11 @@ def start_keeper(settings, run, until):
 
 
 def ensure_keeper(session, run, until):
-    """Start a keeper for ``run``'s lock unless a live one is registered; returns (pid, started)."""
-    record = session.cached()
-    current = record.data.get('lock_keeper') if record is not None else None
+    """Start a keeper for ``run``'s lock unless a live keeper of that run is registered; returns (pid, started).
+
+    A keeper registered for another run is not this run's: the run that took the lock from that run cleared it, and
+    it exits at its next poll."""
+    current = registered_keeper(session.cached(), run)
     if keeper_alive(current):
         return current['pid'], False
     return start_keeper(session.settings, run, until), True

@@ -21,9 +21,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import time
 import uuid
 
+from ansible_collections.apiauth.vendors.plugins.module_utils._auth import iso_time
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, release_with_replaced, tell_renewal_as_login
@@ -33,6 +35,79 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity impo
 
 # Lock states of the cached record as seen by one run.
 FREE, SELF, OTHER, ABANDONED = 'free', 'self', 'other', 'abandoned'
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _integer(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _run_problem(run):
+    if not isinstance(run, dict):
+        return 'a %s, not a mapping' % type(run).__name__
+    for field, check in (('id', lambda v: isinstance(v, str) and v), ('host', lambda v: isinstance(v, str)), ('pid', _integer)):
+        if not check(run.get(field)):
+            return '%s is missing or of the wrong type' % field
+    for field, check in (('hostname', lambda v: isinstance(v, str)), ('start', _integer), ('started_at', _number),
+                         ('since', _number)):
+        if run.get(field) is not None and not check(run[field]):
+            return '%s is of the wrong type' % field
+    return None
+
+
+def _keeper_problem(keeper):
+    if not isinstance(keeper, dict):
+        return 'a %s, not a mapping' % type(keeper).__name__
+    if not _integer(keeper.get('pid')) or (keeper.get('start') is not None and not _integer(keeper['start'])) \
+            or (keeper.get('run') is not None and not isinstance(keeper['run'], str)):
+        return 'pid, start or run is of the wrong type'
+    return None
+
+
+def lock_fields_problem(data):
+    """What is wrong with the lock fields of a token record's ``data`` (each has one type), or None.
+
+    The record is written by this collection only; a field of another type was written by something else or edited,
+    and nothing it says about the lock (who holds it, whether it was lost) is believed.
+    """
+    checks = (
+        ('locked', lambda v: isinstance(v, bool)),
+        ('lock_lost', lambda v: isinstance(v, bool) or v in _LOST_HOW),
+        ('lock_lost_detail', lambda v: isinstance(v, str)),
+        ('lock_gen', lambda v: isinstance(v, str)),
+        ('keeper_error', lambda v: isinstance(v, str)),
+    )
+    for field, check in checks:
+        if data.get(field) is not None and not check(data[field]):
+            return '%s: a %s of an unexpected value' % (field, type(data[field]).__name__)
+    for field, problem in (('lock_run', _run_problem), ('lock_forced_by', _run_problem), ('lock_keeper', _keeper_problem)):
+        if data.get(field) is not None:
+            found = problem(data[field])
+            if found:
+                return '%s: %s' % (field, found)
+    return None
+
+
+def _lock_record(session, warnings):
+    """The cached record, or None after discarding one whose lock fields are not valid (with a warning)."""
+    record = session.cached()
+    problem = lock_fields_problem(record.data) if record is not None else None
+    if problem is None:
+        return record
+    session.forget()
+    warnings.append('discarded the cached Oracle SBC token of %s at %s: its configuration lock fields are not valid (%s), '
+                    'so nothing it says about the lock is believed; a fresh login follows'
+                    % (session.driver.principal(), session.driver.base_url(), problem))
+    return None
+
+
+def _holder_words(holder, principal):
+    """'the run of admin on this controller, pid N since T', or 'an earlier run of admin that did not record itself'."""
+    words = describe_run(holder, principal)
+    return words if not isinstance(holder, dict) else 'the ' + words
 
 
 def _holds_lock(record, now):
@@ -96,6 +171,7 @@ def lock_guard(record):
     recorded for a run on this host must be held by an ancestor of this process: the ansible-playbook that
     started the module through its worker. Where that cannot be told (another host), the token decides alone.
     """
+    _valid_for_lock(record)
     if record.data.get('locked'):
         holder = record.data.get('lock_run')
         if isinstance(holder, dict) and holder.get('host') == host_id() and not is_ancestor(holder):
@@ -105,14 +181,25 @@ def lock_guard(record):
     _lock_held(record)
 
 
+def _valid_for_lock(record):
+    problem = lock_fields_problem(record.data)
+    if problem:
+        raise ApiAuthError('Oracle SBC: the cached token record\'s configuration lock fields are not valid (%s); not sending '
+                           'the change. Take the lock with apiauth.vendors.sbc_config_lock first, which discards that record'
+                           % problem, vendor='oracle_sbc', reason='lock_not_held')
+
+
 def _lock_held(record):
     """The token-level check: the cached record says the lock is held (and how it was lost if not)."""
+    _valid_for_lock(record)
     if not record.data.get('locked'):
         lost = record.data.get('lock_lost')
         forced = record.data.get('lock_forced_by')
         why = ''
         if lost:
-            why = ' (it was lost: %s; others may have changed the configuration since)' % _lost_how(lost)
+            detail = record.data.get('lock_lost_detail')
+            why = ' (it was lost: %s%s; others may have changed the configuration since)' % (
+                _lost_how(lost), ': %s' % detail if detail else '')
         elif forced:
             why = ' (the %s released it with force=true)' % describe_run(forced)
         raise ApiAuthError('Oracle SBC: this session does not hold the configuration lock%s; not sending the change. '
@@ -162,8 +249,9 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
     """
     warnings = []
     started = clock()
+    orphan = None  # (holder, expiry) of a token that held our lock and that the SBC refused (see _orphaned)
     for _round in range(10000):  # every round sends a request or sleeps; the bound only guards against a bug
-        record = session.cached()
+        record = _lock_record(session, warnings)
         now = clock()
         state, holder = lock_state(record, run, now)
         waited = now - started
@@ -186,21 +274,28 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
             # Confirmed (this run held it: the SBC answers 204 to the token holding the lock) or taken.
             # Always named again: a token replaced by a fresh login on the way carries no lock state.
             since = holder.get('since') if state == SELF and isinstance(holder, dict) else None
-            before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_forced_by=None,
-                             lock_run=dict(run, since=since or clock()) if run else None)
+            # In the same transaction: a keeper registered for another run is not this run's (it exits at its next
+            # poll), so this run starts its own whatever state that keeper is in (_lock_keeper.py).
+            keeper = {} if state == SELF else {'lock_keeper': None}
+            before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_lost_detail=None,
+                             lock_forced_by=None, lock_run=dict(run, since=since or clock()) if run else None, **keeper)
             if before is None:
                 continue  # another run changed the lock state meanwhile: look again
             lost = before.get('lock_lost')
-            if state == ABANDONED and holder is not None:
-                warnings.append('took over the configuration lock from the %s, which is no longer running: its change may be '
-                                'incomplete, check the configuration before saving or activating it'
-                                % describe_run(holder, session.driver.principal()))
+            took_over = dict(took_over=False)
+            if state == ABANDONED:
+                took_over = dict(took_over=True, took_over_from=_holder_words(holder, session.driver.principal()))
+                warnings.append('took over the configuration lock from %s, which is no longer running: its change may be '
+                                'incomplete, check the configuration before saving or activating it' % took_over['took_over_from'])
             if lost:
                 warnings.append('the configuration lock held by an earlier token of this user was lost (%s); '
                                 'it has been taken again, but changes made by others meanwhile may exist'
                                 % _lost_how(lost))
             changed = state != SELF or bool(lost) or not before.get('locked')
-            return _result(session, True, 'self', changed, waited=round(clock() - started, 1), warnings=warnings)
+            return _result(session, True, 'self', changed, waited=round(clock() - started, 1), warnings=warnings,
+                           **took_over)
+        if reply.status == 423 and orphan is None:
+            orphan = _orphaned(session, record, state)
         waited = clock() - started
         if reply.status == 423 and waited < wait_timeout:
             sleep(max(0.05, min(poll_interval, wait_timeout - waited)))
@@ -208,7 +303,11 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
         if reply.ok:  # a 2xx other than 204: an HTML page or a body that does not parse is named as such
             session.driver.check_api_reply(reply, 'configuration lock')
         hint, reason = session.driver.explain(reply)
-        if reply.status == 423:
+        if reply.status == 423 and orphan is not None:
+            hint = ORPHANED % (_holder_words(orphan[0], session.driver.principal()), iso_time(orphan[1]),
+                               iso_time(orphan[1] + session.driver.lifetime()), int(waited), wait_timeout)
+            reason = 'lock_orphaned'
+        elif reply.status == 423:
             hint = 'the configuration lock is held by another user or session; gave up after waiting %d of wait_timeout=%s seconds' \
                 % (int(waited), wait_timeout)
             reason = 'lock_held'
@@ -217,18 +316,37 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
                        reason='lock_held_by_run')  # pragma: no cover - see the loop's bound
 
 
+ORPHANED = ('the token cache says this controller held the configuration lock (taken by %s), but the SBC refused the token '
+            'that held it: a renewal of that token was most likely interrupted (a run killed while the SBC\'s reply was on '
+            'its way), at %s at the latest, when that token was due to expire. The lock went to the token that renewal '
+            'issued, which nobody has; the SBC frees it when that token expires, by %s at the latest. Take the lock '
+            'after that time, or set wait_timeout to wait for it; gave up after waiting %d of wait_timeout=%s seconds')
+
+
+def _orphaned(session, before, state):
+    """(holder, expiry) when the lock call was refused after the SBC refused the token the cache says held our lock (a
+    renewal whose reply never arrived: the SBC moved the lock to a token nobody saved); else None."""
+    if state not in (SELF, ABANDONED) or before is None or before.data.get('locked') is not True:
+        return None
+    current = session.cached()
+    if 'login' not in session.events or current is None or current.token == before.token \
+            or current.data.get('lock_lost') != 'rejected' or before.expires_at is None:
+        return None
+    return before.data.get('lock_run'), before.expires_at
+
+
 def release(session, run=None, force=False, check_mode=False, clock=time.time):
     """Give the lock back (state=absent) if ``run`` holds it, or its run is gone, or ``force``.
 
     "User does not have the lock" is success without change.
     """
-    record = session.cached()
+    warnings = []
+    record = _lock_record(session, warnings)
     now = clock()
     if record is None or not record.alive(now):
         # The SBC frees a lock when its token expires: with no live token of ours there is nothing we could hold.
-        return _result(session, False, 'unknown', False, warnings=[])
+        return _result(session, False, 'unknown', False, warnings=warnings)
     state, holder = lock_state(record, run, now)
-    warnings = []
     if state == OTHER and not force:
         return _result(session, False, 'other_run', False, warnings=[
             'not released: the configuration lock is held by %s, not by this run; set force=true to release it anyway'
@@ -240,7 +358,7 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
                         % describe_run(holder, session.driver.principal()))
     if check_mode:
         return _result(session, False, 'none', state != FREE, warnings=warnings)
-    freed = dict(locked=False, lock_run=None, lock_forced_by=dict(run) if state == OTHER and run else None)
+    freed = dict(locked=False, lock_run=None, lock_keeper=None, lock_forced_by=dict(run) if state == OTHER and run else None)
     try:
         reply = session.request('POST', 'configuration/unlock')
         words = ' '.join(reply_messages(reply)).lower()

@@ -32,6 +32,14 @@ description:
   - The keeper exits when the lock is released, when its run is gone, or O(max_hold) seconds after the run took the
     lock; it never logs in anew and never releases the lock. It is started only when this module runs on the
     controller (C(delegate_to=localhost)), where it can see the run.
+  - A keeper serves the run that started it and no other. A run that takes the lock after another run of the same
+    user released it (the next AWX job waiting for the lock) gets a keeper of its own, however quickly it took it.
+  - When the SBC refuses to renew the token that holds the lock (the token was revoked), the keeper records that the
+    lock was lost and exits; the run's next change made with
+    O(apiauth.vendors.vendor_request#module:require_lock=true) fails naming that reason.
+  - When the token cache says this controller held the lock and the SBC refuses that token while another token holds
+    the lock (a run killed while the reply to its renewal was on its way), the failure says so and by when the SBC
+    frees the lock, instead of naming another user.
   - Idempotent. If this run already holds the lock, O(state=present) confirms it and reports no change.
     "User does not have the lock" on release is not an error; a lock held by another user is reported as a warning.
   - The token is never returned. The rules in full are in the collection's C(docs/sbc_lock_ownership.md).
@@ -167,6 +175,19 @@ logged_in:
   returned: success
   type: bool
   sample: true
+took_over:
+  description:
+    - Whether this task took the lock over from a run that is gone (killed, crashed, an AWX job cancelled). That run's
+      change may be incomplete. A playbook should look at the configuration before it verifies, saves or activates
+      it; the role P(apiauth.vendors.sbc_locked_change#role) stops before them unless told otherwise.
+  returned: when O(state=present) took or confirmed the lock (not in check mode)
+  type: bool
+  sample: false
+took_over_from:
+  description: The run the lock was taken over from, in words (C(the run of admin on this controller, pid N since T)).
+  returned: when RV(took_over) is true
+  type: str
+  sample: the run of admin on this controller, pid 4242 since 2026-11-23T10:05:00Z
 keeper_pid:
   description:
     - Process id of the keeper that renews the token between tasks while this run holds the lock; null when none runs

@@ -36,7 +36,9 @@ def test_a_wrong_password_gets_the_vendors_refusal_not_the_cached_token(simulato
 
     proc, _result = runner.run('lock_then_lookup.yml', verbosity=4, extra_vars={'sbc_password': WRONG_PASSWORD})
     assert proc.returncode != 0, explain(proc)
-    assert 'Oracle SBC re-authentication failed: HTTP 401' in proc.stdout, explain(proc)
+    # One mistake, one message (issue 22): the same words as a wrong password with nothing cached, naming user and URL.
+    assert "Oracle SBC login as user 'admin' at %s/rest/v1.2/auth/token failed: HTTP 401" % simulator.url in proc.stdout, \
+        explain(proc)
     assert 'Invalid username or password' in proc.stdout  # the SBC's own message
     for secret in (WRONG_PASSWORD, RIGHT_PASSWORD, token):
         assert secret not in proc.stdout

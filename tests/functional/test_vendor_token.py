@@ -54,7 +54,7 @@ def test_wrong_password_fails_with_vendor_message_and_never_shows_the_password(s
     proc, _result = runner.run('wrong_password.yml', verbosity=4, extra_vars={'sbc_password': WRONG_PASSWORD})
     assert proc.returncode != 0
     assert 'Invalid username or password' in proc.stdout, explain(proc)
-    assert 'Oracle SBC login failed: HTTP 401' in proc.stdout
+    assert "Oracle SBC login as user 'admin' at %s/rest/v1.2/auth/token failed: HTTP 401" % simulator.url in proc.stdout
     assert WRONG_PASSWORD not in proc.stdout
     assert 'Traceback' not in proc.stdout
 

@@ -86,6 +86,9 @@ class Driver(VendorDriver):
         """What a fresh login keeps from the record it replaces: what was learned about the appliance."""
         if old is not None:
             new.data.update((key, old.data[key]) for key in APPLIANCE_FACTS if key in old.data)
+            if old.data.get('locked') is False and old.data.get('lock_lost'):
+                # Why the lock was lost (e.g. the keeper's renewal refused): the run's next task under the lock names it.
+                new.data.update((key, old.data[key]) for key in ('lock_lost', 'lock_lost_detail') if key in old.data)
 
     def facts(self, record):
         """The re-authentication body this appliance accepted, and whether its renewals act as fresh logins."""
@@ -200,7 +203,10 @@ class Driver(VendorDriver):
                       'it supports (known: %s)' % (self.settings.api_version, self.api_url('auth/token'),
                                                    ', '.join(KNOWN_VERSIONS)), reason='api_version')
         if reply.status in (401, 403):
-            self.fail(reply, action, hint='check username/password for user %r' % self.settings.username)
+            # One mistake, one message: a refused password reads the same whether it was sent in a login or in the
+            # re-authentication of a token cached for this user (the Basic credentials are checked in both).
+            self.fail(reply, 'login as user %r at %s' % (self.settings.username, self.api_url('auth/token')),
+                      hint='check the username and password of user %r' % self.settings.username)
         if reply.status == 426:
             self.fail(reply, action, hint='use an https:// url')
         if not reply.ok:

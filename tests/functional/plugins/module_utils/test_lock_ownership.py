@@ -156,7 +156,7 @@ def test_keeper_renews_until_released_and_never_logs_in(simulator, make, clock):
     reauths = [k for k in kinds(simulator) if k[0] == 'reauth']
     assert len(reauths) >= 3 and set(reauths) == {('reauth', 200)}
     assert [k[0] for k in kinds(simulator)].count('login') == 1
-    assert 'lock_keeper' not in make(clock).cached().data
+    assert not make(clock).cached().data.get('lock_keeper')
 
 
 def test_keeper_renewing_on_an_appliance_that_renews_like_a_login_hands_the_lock_over(simulator, make, clock):
@@ -197,11 +197,11 @@ def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make, cloc
     release(make(clock), me)
     acquire(make(clock), gone)
     assert lock_keeper.keep(make(clock), gone, clock.now + 14400, me={'pid': 1, 'start': None}, clock=clock, sleep=sleep) == 'run_gone'
-    # A second keeper for a lock a live keeper keeps steps aside.
+    # A second keeper for a lock a live keeper of the same run keeps steps aside.
     release(make(clock), me, force=True)
     acquire(make(clock), me)
     session = make(clock)
-    session.update_state(lock_keeper={'pid': os.getpid(), 'start': me['start']})
+    session.update_state(lock_keeper={'pid': os.getpid(), 'start': me['start'], 'run': me['id']})
     assert lock_keeper.keep(session, me, clock.now + 14400, me={'pid': 1, 'start': None}, clock=clock, sleep=sleep) == 'superseded'
 
 
