@@ -5,10 +5,12 @@
 
 Everything goes through a VendorSession (one token, renewed in place, so the configuration lock survives
 long runs) and request.call (the vendor's own words in every error). Reads are made per element type,
-paged with offset/maxElements, never per element: a run that changes nothing costs one GET per type.
+paged as the appliance pages (next-page links, else offsets), never per element: a run that changes nothing costs
+one GET per page of each type (plus one to see the end when the appliance gives no next-page link).
 
 Assumed where the SBC documents are silent (docs: tests/simulator/sbc_elements.py says the same):
-a PUT changes only the attributes it carries; a multi-valued attribute is a repeated <attribute>;
+a PUT changes only the attributes it carries; a multi-valued attribute is written as repeated <attribute>s and
+read as those or as repeated <value>s in one <attribute>;
 the metadata marks key attributes with <key>true</key> (isKey and keyAttribute are read too).
 """
 
@@ -18,6 +20,11 @@ __metaclass__ = type
 
 import xml.etree.ElementTree as ET
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 targets
+    from urlparse import urlsplit
+
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
@@ -26,8 +33,8 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import l
 ELEMENTS_PATH = 'configuration/configElements'
 METADATA_PATH = 'configuration/elementTypes/metadata'
 MANAGEMENT_PATH = 'configuration/management'
-PAGE_SIZE = 500
-MAX_PAGES = 200  # 100,000 elements of one type: more than an SBC holds; bounds a server that ignores offset
+PAGE_SIZE = 100  # Oracle 10.0: "the maximum number of instances that can be returned in one call is 100"
+MAX_PAGES = 1000  # bounds a server whose links or offsets never end (100,000 elements at 100 a page)
 MANAGEMENT_ORDER = ('verify', 'save', 'activate')
 _MANAGEMENT_METHODS = {'verify': 'PUT', 'save': 'PUT', 'activate': 'POST'}
 
@@ -72,8 +79,20 @@ def same_value(current, wanted):
 
 
 # -- reading ------------------------------------------------------------------------------------------
+def _attribute_values(attribute):
+    """The values of one <attribute>: its <value>s, however many (an SBC may write a multi-valued attribute as
+    repeated <value> in one <attribute> as well as repeated <attribute>s; both are read)."""
+    values = [value.text or '' for value in attribute.findall('value')]
+    return values or ['']
+
+
 def parse_elements(text):
     """[(elementType, {attribute: value or [values]}, has_sub_elements)] from a configElements reply body."""
+    return _parse_page(text)[0]
+
+
+def _parse_page(text):
+    """(elements as parse_elements gives them, [link texts]) of one configElements reply."""
     try:
         root = parse_xml_text(text or '<response/>')
     except ET.ParseError as exc:
@@ -86,38 +105,78 @@ def parse_elements(text):
             name = (attribute.findtext('name') or '').strip()
             if not name:
                 continue
-            value = attribute.findtext('value') or ''
+            values = _attribute_values(attribute)
             if name in attrs:
-                attrs[name] = (attrs[name] if isinstance(attrs[name], list) else [attrs[name]]) + [value]
-            else:
-                attrs[name] = value
+                values = (attrs[name] if isinstance(attrs[name], list) else [attrs[name]]) + values
+            attrs[name] = values if len(values) > 1 else values[0]
         found.append(((elem.findtext('elementType') or '').strip(), attrs, elem.find('subElement') is not None))
-    return found
+    links_el = root.find('links') if root.tag == 'response' else None
+    links = [(link.text or '').strip() for link in (links_el.iter('link') if links_el is not None else ())]
+    return found, [link for link in links if link]
+
+
+def _origin(parts):
+    try:
+        port = parts.port or {'https': 443, 'http': 80}.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        port = None
+    return parts.scheme.lower(), (parts.hostname or '').lower(), port
+
+
+def next_page_path(session, link):
+    """The path and query of a next-page ``link`` (Oracle 10.0: an absolute URL); only on the appliance's own scheme,
+    host and port, as the request carries the token."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        base = urlsplit(session.driver.base_url())
+        if _origin(parts) != _origin(base):
+            raise config_error('Oracle SBC: the next-page link of GET %s (%s://%s) is not on %s://%s: not followed, so the '
+                               'token goes to no other address' % (ELEMENTS_PATH, parts.scheme, parts.netloc, base.scheme, base.netloc),
+                               reason='bad_reply')
+    if not parts.path:
+        raise config_error('Oracle SBC: the next-page link of GET %s names no path' % ELEMENTS_PATH, reason='bad_reply')
+    return parts.path + ('?' + parts.query if parts.query else '')
 
 
 def read_type(session, element_type, running=False, filters=None, page_size=PAGE_SIZE):
-    """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters."""
-    elements, seen = [], set()
-    offset = 0
+    """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters.
+
+    The appliance chooses its page size (Oracle 10.0: at most 100, whatever maxElements asks) and links to the next
+    page when there is more. So: a next-page link is followed; once the appliance has linked pages, a page without a
+    link is the last; an appliance that never links is read by offset until a page brings nothing new. A short page
+    alone concludes nothing. Key filters select one element: one read."""
+    elements, seen, visited = [], set(), set()
+    query = {'elementType': element_type, 'offset': 0, 'maxElements': page_size}
+    if running:
+        query['running'] = 'true'
+    query.update(filters or {})
+    path, offset, linked = ELEMENTS_PATH, 0, False
     for _page in range(MAX_PAGES):
-        query = {'elementType': element_type, 'offset': offset, 'maxElements': page_size}
-        if running:
-            query['running'] = 'true'
-        query.update(filters or {})
         try:
-            reply = call(session, 'GET', ELEMENTS_PATH, query=query)
+            reply = call(session, 'GET', path, query=query)
         except ApiAuthError as exc:
             if exc.status == 404 and filters:
                 return []  # selected by key, and there is none
             raise
-        page = parse_elements(reply['content'])
+        page, links = _parse_page(reply['content'])
         fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
         for item in fresh:
             seen.add(repr(sorted(item[1].items())))
         elements.extend(fresh)
-        if len(page) < page_size or not fresh:  # a short page is the last; a repeated one means offset is ignored
+        if filters:
+            return elements
+        if links:
+            linked = True
+            path, query = next_page_path(session, links[0]), None
+            if path in visited:
+                raise config_error('Oracle SBC: the next-page link of GET %s links back to a page already read (%s)'
+                                   % (ELEMENTS_PATH, path), reason='bad_reply')
+            visited.add(path)
+            continue
+        if linked or not fresh:  # the last linked page; or an empty page (or a repeated one: offset is ignored)
             return elements
         offset += len(page)
+        query['offset'] = offset
     raise config_error('Oracle SBC: more than %d pages of %s elements; giving up' % (MAX_PAGES, element_type), reason='bad_reply')
 
 
