@@ -108,9 +108,10 @@ demo: venv collection
 
 # Not part of `make test`: about five minutes of timed plays against 100 simulated SBCs (tools/bench/README.md).
 # Prints a table, writes $(BUILD)/bench/results.json, fails when an acceptance ratio does.
+# One item on its own: make bench BENCH_ARGS='--items 6' (the paged read of issue 20).
 bench: venv collection
 	$(START) $(IN_COLLECTION) $(VBIN)/python tools/bench/run.py --out $(BUILD)/bench \
-		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(DONE)
+		--source-commit "$$(git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)" $(BENCH_ARGS) $(DONE)
 
 # Two results files side by side (standard library only, no venv needed):
 # make bench-diff OLD=saved/results.json [NEW=build/bench/results.json]; see tools/bench/README.md.

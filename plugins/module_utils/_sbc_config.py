@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
-from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, describe_reply
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
 
 ELEMENTS_PATH = 'configuration/configElements'
@@ -92,11 +92,14 @@ def parse_elements(text):
 
 
 def _parse_page(text):
-    """(elements as parse_elements gives them, [link texts]) of one configElements reply."""
-    try:
-        root = parse_xml_text(text or '<response/>')
-    except ET.ParseError as exc:
-        raise config_error('Oracle SBC GET %s: the reply does not parse as XML (%s)' % (ELEMENTS_PATH, exc), reason='bad_reply')
+    """(elements as parse_elements gives them, [link texts]) of one configElements reply (text or parsed root)."""
+    if isinstance(text, ET.Element):
+        root = text
+    else:
+        try:
+            root = parse_xml_text(text or '<response/>')
+        except ET.ParseError as exc:
+            raise config_error('Oracle SBC GET %s: the reply does not parse as XML (%s)' % (ELEMENTS_PATH, exc), reason='bad_reply')
     data = root.find('data') if root.tag == 'response' else root
     found = []
     for elem in (data.iter('configElement') if data is not None else ()):
@@ -138,6 +141,30 @@ def next_page_path(session, link):
     return parts.path + ('?' + parts.query if parts.query else '')
 
 
+def _get_page(session, path, query):
+    """The parsed body of one GET of a page, with call()'s checks on the reply (the vendor's words on an error status;
+    an HTML page or a body that does not parse refused) but parsed once and not decoded into data: pages of 100
+    elements are the largest replies the collection reads."""
+    action = 'GET %s' % ELEMENTS_PATH
+    reply = session.request('GET', path, params=query)
+    try:
+        if reply.status != 200:
+            session.driver.fail(reply, action, *session.driver.explain(reply))
+        try:
+            root = parse_xml_text(reply.text or '<response/>')
+        except ET.ParseError:  # DoctypeRefused included: check_api_reply lets it by, and it is no page
+            root = None
+        if root is None or root.tag != 'response':
+            session.driver.check_api_reply(reply, action)  # an HTML page, or what does not parse, in its words
+        if root is None:
+            raise config_error('Oracle SBC %s: the reply is not XML' % action, reason='bad_reply')
+    except ApiAuthError as exc:
+        hidden = ('content', 'data') if exc.reason == 'bad_reply' else ('content',)
+        exc.result = dict((k, v) for k, v in describe_reply(reply).items() if k not in hidden)
+        raise
+    return root
+
+
 def read_type(session, element_type, running=False, filters=None, page_size=PAGE_SIZE):
     """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters.
 
@@ -153,12 +180,12 @@ def read_type(session, element_type, running=False, filters=None, page_size=PAGE
     path, offset, linked = ELEMENTS_PATH, 0, False
     for _page in range(MAX_PAGES):
         try:
-            reply = call(session, 'GET', path, query=query)
+            root = _get_page(session, path, query)
         except ApiAuthError as exc:
             if exc.status == 404 and filters:
                 return []  # selected by key, and there is none
             raise
-        page, links = _parse_page(reply['content'])
+        page, links = _parse_page(root)
         fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
         for item in fresh:
             seen.add(repr(sorted(item[1].items())))

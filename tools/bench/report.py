@@ -4,6 +4,7 @@
 import math
 
 import bulk_change
+import paged_read
 
 WALL_RATIO_MAX = 0.5  # item 2: lookup play wall time / naive play wall time
 CACHED_MS_MAX = 2.0  # item 3: median in-process cost of a cached lookup
@@ -31,6 +32,8 @@ def acceptance(results):
         checks += _contention_checks(results['contention'])
     if 'bulk_change' in results:
         checks += bulk_change.checks(results['bulk_change'])
+    if 'paged_read' in results:
+        checks += paged_read.checks(results['paged_read'])
     return sorted(checks, key=lambda check: check['item'])
 
 
@@ -120,6 +123,8 @@ def table(results):
         lines += _contention_table(results['contention'])
     if 'bulk_change' in results:
         lines += bulk_change.lines(results['bulk_change']) + ['']
+    if 'paged_read' in results:
+        lines += paged_read.lines(results['paged_read'])
     lines.append('Acceptance')
     for check in results['acceptance']:
         lines.append('  [%s] %d. %s: %s' % ('PASS' if check['pass'] else 'FAIL', check['item'], check['criterion'], check['detail']))

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
+import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 import pytest
@@ -79,19 +80,19 @@ class Replies(object):
     def __init__(self, pages):
         self.pages, self.asked = list(pages), []
 
-    def __call__(self, session, method, path, query=None, **kwargs):
+    def __call__(self, session, path, query):
         self.asked.append((path, query))
         links, names = self.pages.pop(0) if self.pages else ([], [])
         data = ''.join('<configElement><elementType>realm-config</elementType><attribute><name>identifier</name>'
                        '<value>%s</value></attribute></configElement>' % name for name in names)
         links = ''.join('<link>%s</link>' % escape(link) for link in links)
-        return {'content': '<response><data>%s</data><messages/><links>%s</links></response>' % (data, links)}
+        return ET.fromstring('<response><data>%s</data><messages/><links>%s</links></response>' % (data, links))
 
 
 def fake(monkeypatch, pages):
     from ansible_collections.apiauth.vendors.plugins.module_utils import _sbc_config
     replies = Replies(pages)
-    monkeypatch.setattr(_sbc_config, 'call', replies)
+    monkeypatch.setattr(_sbc_config, '_get_page', replies)
     return replies
 
 
