@@ -216,3 +216,27 @@ def test_state_is_a_per_type_rule(client, locked):
     assert texas.status_code == 200
     refused = client.sbc("POST", ELEMENTS, locked, data=element("session-agent", hostname="s", state="Texas"), headers=dict(XML))
     assert refused.status_code == 400 and "enabled or disabled" in client.messages(refused)[0]
+
+
+def test_control_api_seeds_elements_of_one_type(simulator, client, locked):
+    seeded = client.control("POST", "elements", json={"element_type": "session-agent",
+                                                      "elements": [{"hostname": "s%d" % n} for n in range(3)]})
+    assert seeded.status_code == 200 and seeded.json() == {"element_type": "session-agent", "count": 3}
+    assert simulator.journal_entries(kind="config_write") == []
+    assert hostnames(client.sbc("GET", ELEMENTS, locked, params={"elementType": "session-agent"})) == ["s0", "s1", "s2"]
+    for bad in ({"element_type": "bad type", "elements": []}, {"element_type": "realm-config", "elements": [{"identifier": 1}]}):
+        assert client.control("POST", "elements", json=bad).status_code == 400
+
+
+@pytest.mark.parametrize("system_token, text", [("null", "Failed to authenticate token."), ("empty", "Refresh token not valid"),
+                                                ("absent", "Refresh token not valid")])
+def test_bigid_exchange_refusal_shapes(simulator, client, system_token, text):
+    simulator.configure(bigid_refusal="ok", bigid_refusal_system_token=system_token, bigid_bad_user_token_text=text)
+    body = client.request("GET", "/api/v1/refresh-access-token", headers={"Authorization": "nope"}).json()
+    expected = {"success": False, "message": text}
+    if system_token != "absent":
+        expected["systemToken"] = None if system_token == "null" else ""
+    assert body == expected
+    simulator.configure(bigid_refusal="status")
+    refused = client.request("GET", "/api/v1/refresh-access-token", headers={"Authorization": "nope"})
+    assert refused.status_code == 401 and ("systemToken" in refused.json()) is (system_token != "absent")
