@@ -297,7 +297,7 @@ class SbcApi(VendorApi):
                 reply = Response(204)
             else:
                 data = self.state.config.write(request.method, request.media_type, request.body,
-                                               settings.sbc_put_subelements, settings.sbc_multivalue)
+                                               settings.sbc_put_subelements, settings.sbc_multivalue, settings.sbc_singleton_post)
                 reply = xml_response(200, sbc_envelope(data=data))
         except ElementError as exc:
             raise SbcError(exc.status, exc.message)
@@ -319,11 +319,12 @@ class SbcApi(VendorApi):
         return xml_response(200, sbc_envelope(data=metadata_xml(etype)))
 
     def _do_template(self, request, entry, route, token):
-        etype, sub = request.param("elementType"), request.param("subElement")
-        if not etype or not ELEMENT_TYPE_RE.match(etype) or (sub is not None and not ELEMENT_TYPE_RE.match(sub)):
-            raise SbcError(400, "Query parameter elementType is required (and subElement, if given, must name a type)")
+        etype, subs = request.param("elementType"), request.params.get("subElement", [])
+        if not etype or not all(ELEMENT_TYPE_RE.match(part) for part in etype.split("/")) or \
+                not all(ELEMENT_TYPE_RE.match(sub) for sub in subs):
+            raise SbcError(400, "Query parameter elementType is required (a type or a path T/S), and subElement names a type")
         try:
-            return xml_response(200, sbc_envelope(data=template_xml(etype, sub)))
+            return xml_response(200, sbc_envelope(data=template_xml(etype, subs)))
         except ElementError as exc:
             raise SbcError(exc.status, exc.message)
 

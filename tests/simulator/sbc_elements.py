@@ -11,7 +11,9 @@ Documented (Oracle SBC REST API guide; docs/protocols.md cites each page):
 - 10.0: at most 100 instances in one call; when more exist, the reply links to the next page of the result set;
 - POST creates (409 when the key exists), PUT edits ("any attribute/sub-element in the request that is identical
   to the system configuration will be left unmodified"), DELETE takes elementType plus the key attributes;
-- sub-elements exist (elementTypes/template?elementType=sip-interface&subElement=sip-port).
+- sub-elements exist: elementTypes/template takes elementType=T, elementType=T/S (a path to a sub-element) or
+  elementType=T plus subElement=S;
+- a singleton is created by POST of the element type alone, then edited by PUT.
 Assumed (the documents are silent; each is written here so a real appliance can be checked, and where more than
 one behaviour is plausible it is a setting, tests/simulator/README.md):
 - the next-page link is an absolute URL carrying the same query with the next offset (setting sbc_paging: or none);
@@ -26,7 +28,11 @@ one behaviour is plausible it is a setting, tests/simulator/README.md):
 - an element type not in KEY_ATTRIBUTES is keyed by `name`;
 - without maxElements a page holds up to the cap; offset past the end returns none (200, empty <data>);
 - a POST or PUT without Content-Type is read as XML (real clients send them so);
-- deleting a singleton is refused (setting sbc_singleton_delete).
+- deleting a singleton is refused (setting sbc_singleton_delete); a singleton POST that carries attributes as
+  well as the type creates the element with them (setting sbc_singleton_post: or is refused, as the POST page
+  describes the type alone);
+- sub-element type names are singular as in the issue's XML shape (sip-port, header-rule); Oracle's template paths
+  show plural forms (sip-manipulation/header-rules): which names an appliance writes in <subElementType> is open.
 """
 
 import copy
@@ -176,15 +182,24 @@ def metadata_xml(etype):
     return body
 
 
-def template_xml(etype, sub_type=None):
-    """elementTypes/template: an element (or one sub-element of it) with its key attributes empty and defaults set."""
-    if sub_type is not None:
-        if sub_type not in SUB_ELEMENT_TYPES.get(etype, ()):
-            raise ElementError(404, "Element type %s has no sub-element %s" % (etype, sub_type))
-        attrs = [(name, "") for name in key_attributes(sub_type, sub=True)]
-        return _sub_xml(Element(sub_type, attrs), "attributes")
+def template_xml(etype, sub_types=()):
+    """elementTypes/template (Oracle's three forms): elementType=T, an element with its key attributes empty and its
+    defaults; elementType=T/S[/S2], only that sub-element; elementType=T plus subElement=S (repeatable), the element
+    with each named sub-element inside."""
+    path = etype.split("/")
+    for parent, child in zip(path, path[1:]):
+        if child not in SUB_ELEMENT_TYPES.get(parent, ()):
+            raise ElementError(404, "Element type %s has no sub-element %s" % (parent, child))
+    if len(path) > 1:
+        if sub_types:
+            raise ElementError(400, "subElement goes with a top-level elementType, not with a path")
+        return _sub_xml(Element(path[-1], [(name, "") for name in key_attributes(path[-1], sub=True)]), "attributes")
+    for sub in sub_types:
+        if sub not in SUB_ELEMENT_TYPES.get(etype, ()):
+            raise ElementError(404, "Element type %s has no sub-element %s" % (etype, sub))
     attrs = [(name, "") for name in key_attributes(etype)] + list(DEFAULT_ATTRIBUTES.get(etype, ()))
-    return element_xml(Element(etype, attrs))
+    subs = [Element(sub, [(name, "") for name in key_attributes(sub, sub=True)]) for sub in sub_types]
+    return element_xml(Element(etype, attrs, subs))
 
 
 def _validate(etype, attrs, sub=False):
@@ -360,7 +375,7 @@ class ConfigStore:
         more = following < len(found) and page
         return "".join(element_xml(element, multivalue) for element in page), (following if more else None)
 
-    def write(self, method, media_type, body, put_subelements="replace", multivalue="attributes"):
+    def write(self, method, media_type, body, put_subelements="replace", multivalue="attributes", singleton_post="attributes"):
         """POST (create) or PUT (edit); returns the reply <data>: the complete element as stored."""
         given = parse_element(media_type, body)
         etype = given.etype
@@ -371,6 +386,8 @@ class ConfigStore:
                 if is_singleton(etype):
                     raise ElementError(409, "Element %s already exists (a singleton: edit it with PUT)" % etype)
                 raise ElementError(409, "Element %s '%s' already exists" % (etype, key))
+            if is_singleton(etype) and singleton_post == "type_only" and (given.attrs or given.subs):
+                raise ElementError(400, "A singleton %s is created by POST of its element type alone; edit it with PUT" % etype)
             if self.count() >= MAX_ELEMENTS:
                 raise ElementError(400, "Too many configuration elements")
             names = {name for name, _value in given.attrs}

@@ -81,6 +81,9 @@ _CHOICES = {
     "sbc_put_subelements": ("replace", ("replace", "merge")),
     # DELETE of a singleton element (sip-config, system-config, ...): refused (400) or done
     "sbc_singleton_delete": ("refused", ("refused", "allowed")),
+    # a singleton POST carrying attributes besides the element type: creates it with them, or 400 (Oracle's POST page
+    # describes the type alone, then a PUT)
+    "sbc_singleton_post": ("attributes", ("attributes", "type_only")),
     # the "systemToken" key of a BigID exchange refusal: null, an empty string, or no such key
     "bigid_refusal_system_token": ("null", ("null", "empty", "absent")),
     # what BigID says, with bigid_refusal "ok", for a user token it does not take

@@ -155,11 +155,15 @@ def test_metadata_and_templates_name_sub_element_keys(client, locked):
     assert port.findtext("elementType") == "sip-port"
     assert [m.findtext("name") for m in port.findall("attributeMetadata") if m.findtext("key") == "true"] == ["address", "port", "transport-protocol"]
     for parent, child, keys in (("local-policy", "policy-attribute", ["next-hop"]), ("sip-manipulation", "header-rule", ["name"]),
-                                ("header-rule", "element-rule", ["name"])):
-        reply = client.sbc("GET", "configuration/elementTypes/template", locked, params={"elementType": parent, "subElement": child})
-        assert reply.status_code == 200
-        node = ET.fromstring(reply.content).find("data/subElement")
+                                ("sip-manipulation/header-rule", "element-rule", ["name"])):
+        # Oracle's forms: a path to the sub-element alone; the top-level element with subElement= inside it
+        alone = client.sbc("GET", "configuration/elementTypes/template", locked, params={"elementType": parent + "/" + child})
+        node = ET.fromstring(alone.content).find("data/subElement")
         assert node.findtext("subElementType") == child and [a.findtext("name") for a in node.findall("attribute")] == keys
+        if "/" not in parent:
+            full = client.sbc("GET", "configuration/elementTypes/template", locked, params={"elementType": parent, "subElement": child})
+            [(etype, _attrs, [(inner, inner_attrs, _s)])] = elements_of(full)
+            assert (etype, inner, [n for n, _v in inner_attrs]) == (parent, child, keys)
     whole = client.sbc("GET", "configuration/elementTypes/template", locked, params={"elementType": "certificate-record"})
     assert ("state", "MA") in elements_of(whole)[0][1]
     assert client.sbc("GET", "configuration/elementTypes/template", locked,
@@ -181,6 +185,10 @@ def test_singletons_are_created_by_type_edited_and_deleted_per_setting(simulator
     assert edited.status_code == 200 and dict(elements_of(edited)[0][1]) == {"options": "max-udp-length=0", "state": "disabled"}
     keyed = client.sbc("GET", ELEMENTS, locked, params={"elementType": "sip-config", "name": "x"})
     assert keyed.status_code == 400 and "singleton" in client.messages(keyed)[0]
+    simulator.configure(sbc_singleton_post="type_only")
+    refused = client.sbc("POST", ELEMENTS, locked, data=element("media-manager", state="enabled"), headers=dict(XML))
+    assert refused.status_code == 400 and "element type alone" in client.messages(refused)[0]
+    assert client.sbc("POST", ELEMENTS, locked, data=element("media-manager"), headers=dict(XML)).status_code == 200
     gone = client.sbc("DELETE", ELEMENTS, locked, params={"elementType": "sip-config"})
     assert gone.status_code == (400 if delete == "refused" else 204)
     assert (simulator.state_snapshot()["config"]["elements"]["sip-config"] == [""]) is (delete == "refused")
