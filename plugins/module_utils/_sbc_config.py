@@ -88,18 +88,15 @@ def _attribute_values(attribute):
 
 def parse_elements(text):
     """[(elementType, {attribute: value or [values]}, has_sub_elements)] from a configElements reply body."""
-    return _parse_page(text)[0]
+    try:
+        root = parse_xml_text(text or '<response/>')
+    except ET.ParseError as exc:
+        raise config_error('Oracle SBC GET %s: the reply does not parse as XML (%s)' % (ELEMENTS_PATH, exc), reason='bad_reply')
+    return _parse_page(root)[0]
 
 
-def _parse_page(text):
-    """(elements as parse_elements gives them, [link texts]) of one configElements reply (text or parsed root)."""
-    if isinstance(text, ET.Element):
-        root = text
-    else:
-        try:
-            root = parse_xml_text(text or '<response/>')
-        except ET.ParseError as exc:
-            raise config_error('Oracle SBC GET %s: the reply does not parse as XML (%s)' % (ELEMENTS_PATH, exc), reason='bad_reply')
+def _parse_page(root):
+    """(elements as parse_elements gives them, [link texts]) of one parsed configElements reply."""
     data = root.find('data') if root.tag == 'response' else root
     found = []
     for elem in (data.iter('configElement') if data is not None else ()):
