@@ -288,7 +288,8 @@ class SbcApi(VendorApi):
         settings = self.state.settings
         try:
             if request.method == "GET":
-                data, following = self.state.config.list(request.params, int(settings.sbc_page_cap), settings.sbc_multivalue)
+                data, following = self.state.config.list(request.params, int(settings.sbc_page_cap), settings.sbc_multivalue,
+                                                         settings.sbc_subelement_tag)
                 links = [self._next_page(request, following)] if following is not None and settings.sbc_paging == "link" else []
                 return xml_response(200, sbc_envelope(data=data, links=links))
             self._require_lock(token)
@@ -297,7 +298,8 @@ class SbcApi(VendorApi):
                 reply = Response(204)
             else:
                 data = self.state.config.write(request.method, request.media_type, request.body,
-                                               settings.sbc_put_subelements, settings.sbc_multivalue, settings.sbc_singleton_post)
+                                               settings.sbc_put_subelements, settings.sbc_multivalue, settings.sbc_singleton_post,
+                                               settings.sbc_subelement_tag)
                 reply = xml_response(200, sbc_envelope(data=data))
         except ElementError as exc:
             raise SbcError(exc.status, exc.message)

@@ -18,7 +18,8 @@ Assumed (the documents are silent; each is written here so a real appliance can 
 one behaviour is plausible it is a setting, tests/simulator/README.md):
 - the next-page link is an absolute URL carrying the same query with the next offset (setting sbc_paging: or none);
 - a sub-element is <subElement><subElementType>T</subElementType><attribute>...</attribute>...</subElement> inside its
-  parent, nested the same way; a PUT that carries sub-elements of a type replaces that type's sub-elements
+  parent, nested the same way (setting sbc_subelement_tag: or <elementType> in place of <subElementType>; both are
+  read); a PUT that carries sub-elements of a type replaces that type's sub-elements
   (setting sbc_put_subelements: or merges them by key); types the PUT does not carry are kept;
 - the metadata body is <data><elementType>T</elementType><attributeMetadata><name/><type/><key>true|false</key>...,
   with one <subElementMetadata> (same shape) per sub-element type;
@@ -150,15 +151,16 @@ def _attributes_xml(attrs, multivalue):
     return "".join("<attribute><name>%s</name><value>%s</value></attribute>" % (xml_text(n), xml_text(v)) for n, v in attrs)
 
 
-def _sub_xml(element, multivalue):
-    inner = "".join(_sub_xml(sub, multivalue) for sub in element.subs)
-    return "<subElement><subElementType>%s</subElementType>%s%s</subElement>" % (
-        xml_text(element.etype), _attributes_xml(element.attrs, multivalue), inner)
+def _sub_xml(element, multivalue, type_tag="subElementType"):
+    inner = "".join(_sub_xml(sub, multivalue, type_tag) for sub in element.subs)
+    return "<subElement><%s>%s</%s>%s%s</subElement>" % (
+        type_tag, xml_text(element.etype), type_tag, _attributes_xml(element.attrs, multivalue), inner)
 
 
-def element_xml(element, multivalue="attributes"):
-    """<configElement> for one element, its sub-elements nested inside."""
-    inner = "".join(_sub_xml(sub, multivalue) for sub in element.subs)
+def element_xml(element, multivalue="attributes", type_tag="subElementType"):
+    """<configElement> for one element, its sub-elements nested inside; a sub-element names its type in
+    ``type_tag`` (setting sbc_subelement_tag)."""
+    inner = "".join(_sub_xml(sub, multivalue, type_tag) for sub in element.subs)
     return "<configElement><elementType>%s</elementType>%s%s</configElement>" % (
         xml_text(element.etype), _attributes_xml(element.attrs, multivalue), inner)
 
@@ -231,7 +233,7 @@ def _read_attributes(node, etype):
 def _read_subs(node, parent, depth):
     subs, seen = [], set()
     for child in node.findall("subElement"):
-        stype = (child.findtext("subElementType") or "").strip()
+        stype = (child.findtext("subElementType") or child.findtext("elementType") or "").strip()
         if not ELEMENT_TYPE_RE.match(stype):
             raise ElementError(400, "Missing or invalid <subElementType> in %s" % parent)
         if depth >= MAX_DEPTH:
@@ -341,7 +343,7 @@ class ConfigStore:
     def activate(self):
         self.running = copy.deepcopy(self.saved)
 
-    def list(self, params, cap=100, multivalue="attributes"):
+    def list(self, params, cap=100, multivalue="attributes", type_tag="subElementType"):
         """(reply <data>, next offset or None) for GET: elementType, optional key filters, running, offset,
         maxElements; a page holds at most ``cap`` elements."""
         etype = (params.get("elementType") or [None])[0]
@@ -373,9 +375,10 @@ class ConfigStore:
         page = found[offset:offset + size]
         following = offset + len(page)
         more = following < len(found) and page
-        return "".join(element_xml(element, multivalue) for element in page), (following if more else None)
+        return "".join(element_xml(element, multivalue, type_tag) for element in page), (following if more else None)
 
-    def write(self, method, media_type, body, put_subelements="replace", multivalue="attributes", singleton_post="attributes"):
+    def write(self, method, media_type, body, put_subelements="replace", multivalue="attributes", singleton_post="attributes",
+              type_tag="subElementType"):
         """POST (create) or PUT (edit); returns the reply <data>: the complete element as stored."""
         given = parse_element(media_type, body)
         etype = given.etype
@@ -399,7 +402,7 @@ class ConfigStore:
             current = elements[key]
             current.attrs = _edit_attrs(current.attrs, given.attrs)
             current.subs = _merge_subs(current.subs, given.subs, put_subelements)
-        return element_xml(elements[key], multivalue)
+        return element_xml(elements[key], multivalue, type_tag)
 
     def delete(self, params, singleton_delete="refused"):
         etype = (params.get("elementType") or [None])[0]

@@ -79,6 +79,9 @@ _CHOICES = {
     "sbc_multivalue": ("attributes", ("attributes", "values")),
     # a PUT carrying sub-elements of a type: they replace that type's sub-elements, or are merged in by key
     "sbc_put_subelements": ("replace", ("replace", "merge")),
+    # the tag a sub-element names its type in: <subElementType> (issue 20's reading) or <elementType> as the top-level
+    # <configElement> does (both are read)
+    "sbc_subelement_tag": ("subElementType", ("subElementType", "elementType")),
     # DELETE of a singleton element (sip-config, system-config, ...): refused (400) or done
     "sbc_singleton_delete": ("refused", ("refused", "allowed")),
     # a singleton POST carrying attributes besides the element type: creates it with them, or 400 (Oracle's POST page

@@ -108,6 +108,15 @@ def test_sub_elements_are_stored_nested_and_read_back(simulator, client, locked)
     assert ("tls-profile", "peer-tls") in subs[1][1]
 
 
+@pytest.mark.parametrize("tag", ("subElementType", "elementType"))
+def test_sub_element_type_tag_is_written_per_setting_and_read_either_way(simulator, client, locked, tag):
+    simulator.configure(sbc_subelement_tag=tag)
+    body = SIP_INTERFACE.replace("subElementType>", "elementType>", 2)  # the first sip-port in the other shape
+    assert client.sbc("POST", ELEMENTS, locked, data=body, headers=dict(XML)).status_code == 200
+    reply = client.sbc("GET", ELEMENTS, locked, params={"elementType": "sip-interface"})
+    assert [child.findtext(tag) for child in ET.fromstring(reply.content).iter("subElement")] == ["sip-port", "sip-port"]
+
+
 def test_sub_elements_at_any_depth(client, locked):
     manipulation = element("sip-manipulation",
                            sub("header-rule",
