@@ -18,7 +18,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+import threading
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import unescape
 
 try:
     from urllib.parse import urlsplit
@@ -36,6 +39,8 @@ MANAGEMENT_PATH = 'configuration/management'
 PAGE_SIZE = 100  # Oracle 10.0: "the maximum number of instances that can be returned in one call is 100"
 MAX_PAGES = 1000  # bounds a server whose links or offsets never end (100,000 elements at 100 a page)
 MANAGEMENT_ORDER = ('verify', 'save', 'activate')
+# The last <link> of a reply's <links>, read from the end of its text before the reply is parsed (for _prefetch).
+_LAST_LINK_RE = re.compile(r'<links>\s*<link>([^<]{1,2048})</link>\s*</links>\s*</response>\s*$')
 _MANAGEMENT_METHODS = {'verify': 'PUT', 'save': 'PUT', 'activate': 'POST'}
 
 # Key attributes of the common element types (Oracle SBC configuration guide); others come from the metadata.
@@ -138,12 +143,16 @@ def next_page_path(session, link):
     return parts.path + ('?' + parts.query if parts.query else '')
 
 
-def _get_page(session, path, query):
-    """The parsed body of one GET of a page, with call()'s checks on the reply (the vendor's words on an error status;
-    an HTML page or a body that does not parse refused) but parsed once and not decoded into data: pages of 100
-    elements are the largest replies the collection reads."""
+def _send_page(session, path, query):
+    """One GET of a page of elements (the reply, whatever its status)."""
+    return session.request('GET', path, params=query)
+
+
+def _checked_root(session, reply):
+    """The parsed body of a page, with call()'s checks on the reply (the vendor's words on an error status; an HTML
+    page or a body that does not parse refused) but parsed once and not decoded into data: pages of 100 elements are
+    the largest replies the collection reads."""
     action = 'GET %s' % ELEMENTS_PATH
-    reply = session.request('GET', path, params=query)
     try:
         if reply.status != 200:
             session.driver.fail(reply, action, *session.driver.explain(reply))
@@ -162,6 +171,46 @@ def _get_page(session, path, query):
     return root
 
 
+class _Prefetch(object):
+    """The GET of the next linked page, sent while this page is parsed: an appliance answers tens of milliseconds
+    after each request, and parsing a page of 100 elements costs a few. At most one request is in flight, only to a
+    next-page path already checked to be on the appliance, and it is used only if the parsed reply links to it."""
+
+    def __init__(self, session, path):
+        self.path, self.reply, self.error = path, None, None
+        self.thread = threading.Thread(target=self._run, args=(session,), name='sbc-config-next-page')
+        self.thread.daemon = True
+        self.thread.start()
+
+    def _run(self, session):
+        try:
+            self.reply = _send_page(session, self.path, None)
+        except ApiAuthError as exc:  # raised by the reader, as its own
+            self.error = exc
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        if self.reply is None:
+            raise config_error('Oracle SBC GET %s: no reply for the next page' % ELEMENTS_PATH, reason='bad_reply')
+        return self.reply
+
+
+def _prefetch(session, reply, visited):
+    """A _Prefetch of the page this reply's next-page link names, found without parsing the reply; or None."""
+    if reply.status != 200:
+        return None
+    match = _LAST_LINK_RE.search((reply.text or '')[-4096:])
+    if match is None:
+        return None
+    try:
+        path = next_page_path(session, unescape(match.group(1)).strip())
+    except ApiAuthError:
+        return None  # refused again, with its message, once the reply is parsed
+    return None if path in visited else _Prefetch(session, path)
+
+
 def read_type(session, element_type, running=False, filters=None, page_size=PAGE_SIZE):
     """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters.
 
@@ -174,33 +223,45 @@ def read_type(session, element_type, running=False, filters=None, page_size=PAGE
     if running:
         query['running'] = 'true'
     query.update(filters or {})
-    path, offset, linked = ELEMENTS_PATH, 0, False
-    for _page in range(MAX_PAGES):
-        try:
-            root = _get_page(session, path, query)
-        except ApiAuthError as exc:
-            if exc.status == 404 and filters:
-                return []  # selected by key, and there is none
-            raise
-        page, links = _parse_page(root)
-        fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
-        for item in fresh:
-            seen.add(repr(sorted(item[1].items())))
-        elements.extend(fresh)
-        if filters:
-            return elements
-        if links:
-            linked = True
-            path, query = next_page_path(session, links[0]), None
-            if path in visited:
-                raise config_error('Oracle SBC: the next-page link of GET %s links back to a page already read (%s)'
-                                   % (ELEMENTS_PATH, path), reason='bad_reply')
-            visited.add(path)
-            continue
-        if linked or not fresh:  # the last linked page; or an empty page (or a repeated one: offset is ignored)
-            return elements
-        offset += len(page)
-        query['offset'] = offset
+    path, offset, linked, ahead = ELEMENTS_PATH, 0, False, None
+    try:
+        for number in range(MAX_PAGES):
+            if ahead is not None and query is None and ahead.path == path:
+                reply = ahead.result()
+            else:
+                if ahead is not None:
+                    ahead.thread.join()  # sent to a page the parsed reply does not link to: not used
+                reply = _send_page(session, path, query)
+            ahead = None if filters or number + 1 >= MAX_PAGES else _prefetch(session, reply, visited)
+            try:
+                root = _checked_root(session, reply)
+            except ApiAuthError as exc:
+                if exc.status == 404 and filters:
+                    return []  # selected by key, and there is none
+                raise
+            page, links = _parse_page(root)
+            fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
+            for item in fresh:
+                seen.add(repr(sorted(item[1].items())))
+            elements.extend(fresh)
+            if filters:
+                return elements
+            if links:
+                linked = True
+                path, query = next_page_path(session, links[0]), None
+                if path in visited:
+                    raise config_error('Oracle SBC: the next-page link of GET %s links back to a page already read (%s)'
+                                       % (ELEMENTS_PATH, path), reason='bad_reply')
+                visited.add(path)
+                continue
+            if linked or not fresh:  # the last linked page; or an empty page (or a repeated one: offset is ignored)
+                return elements
+            offset += len(page)
+            query['offset'] = offset
+            path = ELEMENTS_PATH
+    finally:
+        if ahead is not None:
+            ahead.thread.join()  # no request left in flight
     raise config_error('Oracle SBC: more than %d pages of %s elements; giving up' % (MAX_PAGES, element_type), reason='bad_reply')
 
 

@@ -6,7 +6,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
-import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 import pytest
@@ -74,8 +73,15 @@ def test_a_page_without_a_link_is_not_taken_for_the_last_and_a_key_is_never_page
     assert len(simulator.journal_entries(kind='config_read')) == 1
 
 
+class Reply(object):
+    status, url, method = 200, 'https://sbc.example.com/rest/v1.2/configuration/configElements', 'GET'
+
+    def __init__(self, text):
+        self.text = text
+
+
 class Replies(object):
-    """read_type's calls answered from a list of (links, elements) pages; records the paths asked."""
+    """read_type's GETs answered from a list of (links, elements) pages; records the paths asked."""
 
     def __init__(self, pages):
         self.pages, self.asked = list(pages), []
@@ -86,13 +92,13 @@ class Replies(object):
         data = ''.join('<configElement><elementType>realm-config</elementType><attribute><name>identifier</name>'
                        '<value>%s</value></attribute></configElement>' % name for name in names)
         links = ''.join('<link>%s</link>' % escape(link) for link in links)
-        return ET.fromstring('<response><data>%s</data><messages/><links>%s</links></response>' % (data, links))
+        return Reply('<response><data>%s</data><messages/><links>%s</links></response>' % (data, links))
 
 
 def fake(monkeypatch, pages):
     from ansible_collections.apiauth.vendors.plugins.module_utils import _sbc_config
     replies = Replies(pages)
-    monkeypatch.setattr(_sbc_config, '_get_page', replies)
+    monkeypatch.setattr(_sbc_config, '_send_page', replies)
     return replies
 
 
