@@ -74,10 +74,10 @@ def test_a_page_without_a_link_is_not_taken_for_the_last_and_a_key_is_never_page
 
 
 class Reply(object):
-    status, url, method = 200, 'https://sbc.example.com/rest/v1.2/configuration/configElements', 'GET'
+    url, method, content_type, headers = 'https://sbc.example.com/rest/v1.2/configuration/configElements', 'GET', 'application/xml', {}
 
-    def __init__(self, text):
-        self.text = text
+    def __init__(self, text, status=200):
+        self.text, self.status = text, status
 
 
 class Replies(object):
@@ -89,6 +89,8 @@ class Replies(object):
     def __call__(self, session, path, query):
         self.asked.append((path, query))
         links, names = self.pages.pop(0) if self.pages else ([], [])
+        if links == 'error':
+            return Reply('<response><data/><messages><message>%s</message></messages><links/></response>' % names, status=500)
         data = ''.join('<configElement><elementType>realm-config</elementType><attribute><name>identifier</name>'
                        '<value>%s</value></attribute></configElement>' % name for name in names)
         links = ''.join('<link>%s</link>' % escape(link) for link in links)
@@ -202,3 +204,14 @@ def test_xml_round_trip_of_multi_valued_attributes():
     body = element_body('session-group', {'group-name': 'g', 'dest': ['a', 'b']})
     found = parse_elements('<response><data>%s</data></response>' % body)
     assert found == [('session-group', {'group-name': 'g', 'dest': ['a', 'b']}, False)]
+
+
+def test_a_failed_page_fails_the_read_in_the_vendors_words_and_leaves_no_request_in_flight(simulator, session, monkeypatch):
+    import threading
+    base = simulator.url + '/rest/v1.2/configuration/configElements?elementType=realm-config&offset='
+    before = threading.active_count()
+    replies = fake(monkeypatch, [([base + '1'], ['a']), ([base + '2'], ['b']), ('error', 'Internal error reading page')])
+    with pytest.raises(ApiAuthError) as caught:
+        read_type(session, 'realm-config')
+    assert 'HTTP 500: Internal error reading page' in caught.value.message
+    assert len(replies.asked) == 3 and threading.active_count() == before
