@@ -20,6 +20,7 @@ __metaclass__ = type
 
 import re
 import threading
+import time
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import unescape
 
@@ -181,6 +182,8 @@ class _Prefetch(object):
         self.thread = threading.Thread(target=self._run, args=(session,), name='sbc-config-next-page')
         self.thread.daemon = True
         self.thread.start()
+        # Let it send before this thread parses: the interpreter would otherwise switch to it only after 5 ms.
+        time.sleep(0.001)
 
     def _run(self, session):
         try:
