@@ -5,10 +5,12 @@
 
 Everything goes through a VendorSession (one token, renewed in place, so the configuration lock survives
 long runs) and request.call (the vendor's own words in every error). Reads are made per element type,
-paged with offset/maxElements, never per element: a run that changes nothing costs one GET per type.
+paged as the appliance pages (next-page links, else offsets), never per element: a run that changes nothing costs
+one GET per page of each type (plus one to see the end when the appliance gives no next-page link).
 
 Assumed where the SBC documents are silent (docs: tests/simulator/sbc_elements.py says the same):
-a PUT changes only the attributes it carries; a multi-valued attribute is a repeated <attribute>;
+a PUT changes only the attributes it carries; a multi-valued attribute is written as repeated <attribute>s and
+read as those or as repeated <value>s in one <attribute>;
 the metadata marks key attributes with <key>true</key> (isKey and keyAttribute are read too).
 """
 
@@ -17,19 +19,29 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import threading
+import time
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import unescape
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 targets
+    from urlparse import urlsplit
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
-from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, describe_reply
 from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
 
 ELEMENTS_PATH = 'configuration/configElements'
 METADATA_PATH = 'configuration/elementTypes/metadata'
 MANAGEMENT_PATH = 'configuration/management'
-PAGE_SIZE = 500
-MAX_PAGES = 200  # 100,000 elements of one type: more than an SBC holds; bounds a server that ignores offset
+PAGE_SIZE = 100  # Oracle 10.0: "the maximum number of instances that can be returned in one call is 100"
+MAX_PAGES = 1000  # bounds a server whose links or offsets never end (100,000 elements at 100 a page)
 MANAGEMENT_ORDER = ('verify', 'save', 'activate')
+# The last <link> of a reply's <links>, read from the end of its text before the reply is parsed (for _prefetch).
+_LAST_LINK_RE = re.compile(r'<links>\s*<link>([^<]{1,2048})</link>\s*</links>\s*</response>\s*$')
 _MANAGEMENT_METHODS = {'verify': 'PUT', 'save': 'PUT', 'activate': 'POST'}
 
 # Key attributes of the common element types (Oracle SBC configuration guide); others come from the metadata.
@@ -113,12 +125,24 @@ def same_value(current, wanted):
 
 
 # -- reading ------------------------------------------------------------------------------------------
+def _attribute_values(attribute):
+    """The values of one <attribute>: its <value>s, however many (an SBC may write a multi-valued attribute as
+    repeated <value> in one <attribute> as well as repeated <attribute>s; both are read)."""
+    values = [value.text or '' for value in attribute.findall('value')]
+    return values or ['']
+
+
 def parse_elements(text):
     """[(elementType, {attribute: value or [values]}, has_sub_elements)] from a configElements reply body."""
     try:
         root = parse_xml_text(text or '<response/>')
     except ET.ParseError as exc:
         raise config_error('Oracle SBC GET %s: the reply does not parse as XML (%s)' % (ELEMENTS_PATH, exc), reason='bad_reply')
+    return _parse_page(root)[0]
+
+
+def _parse_page(root):
+    """(elements as parse_elements gives them, [link texts]) of one parsed configElements reply."""
     data = root.find('data') if root.tag == 'response' else root
     found = []
     for elem in (data.iter('configElement') if data is not None else ()):
@@ -127,38 +151,160 @@ def parse_elements(text):
             name = (attribute.findtext('name') or '').strip()
             if not name:
                 continue
-            value = attribute.findtext('value') or ''
+            values = _attribute_values(attribute)
             if name in attrs:
-                attrs[name] = (attrs[name] if isinstance(attrs[name], list) else [attrs[name]]) + [value]
-            else:
-                attrs[name] = value
+                values = (attrs[name] if isinstance(attrs[name], list) else [attrs[name]]) + values
+            attrs[name] = values if len(values) > 1 else values[0]
         found.append(((elem.findtext('elementType') or '').strip(), attrs, elem.find('subElement') is not None))
-    return found
+    links_el = root.find('links') if root.tag == 'response' else None
+    links = [(link.text or '').strip() for link in (links_el.iter('link') if links_el is not None else ())]
+    return found, [link for link in links if link]
+
+
+def _origin(parts):
+    try:
+        port = parts.port or {'https': 443, 'http': 80}.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        port = None
+    return parts.scheme.lower(), (parts.hostname or '').lower(), port
+
+
+def next_page_path(session, link):
+    """The path and query of a next-page ``link`` (Oracle 10.0: an absolute URL); only on the appliance's own scheme,
+    host and port, as the request carries the token."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        base = urlsplit(session.driver.base_url())
+        if _origin(parts) != _origin(base):
+            raise config_error('Oracle SBC: the next-page link of GET %s (%s://%s) is not on %s://%s: not followed, so the '
+                               'token goes to no other address' % (ELEMENTS_PATH, parts.scheme, parts.netloc, base.scheme, base.netloc),
+                               reason='bad_reply')
+    if not parts.path:
+        raise config_error('Oracle SBC: the next-page link of GET %s names no path' % ELEMENTS_PATH, reason='bad_reply')
+    return parts.path + ('?' + parts.query if parts.query else '')
+
+
+def _send_page(session, path, query):
+    """One GET of a page of elements (the reply, whatever its status)."""
+    return session.request('GET', path, params=query)
+
+
+def _checked_root(session, reply):
+    """The parsed body of a page, with call()'s checks on the reply (the vendor's words on an error status; an HTML
+    page or a body that does not parse refused) but parsed once and not decoded into data: pages of 100 elements are
+    the largest replies the collection reads."""
+    action = 'GET %s' % ELEMENTS_PATH
+    try:
+        if reply.status != 200:
+            session.driver.fail(reply, action, *session.driver.explain(reply))
+        try:
+            root = parse_xml_text(reply.text or '<response/>')
+        except ET.ParseError:  # DoctypeRefused included: check_api_reply lets it by, and it is no page
+            root = None
+        if root is None or root.tag != 'response':
+            session.driver.check_api_reply(reply, action)  # an HTML page, or what does not parse, in its words
+        if root is None:
+            raise config_error('Oracle SBC %s: the reply is not XML' % action, reason='bad_reply')
+    except ApiAuthError as exc:
+        hidden = ('content', 'data') if exc.reason == 'bad_reply' else ('content',)
+        exc.result = dict((k, v) for k, v in describe_reply(reply).items() if k not in hidden)
+        raise
+    return root
+
+
+class _Prefetch(object):
+    """The GET of the next linked page, sent while this page is parsed: an appliance answers tens of milliseconds
+    after each request, and parsing a page of 100 elements costs a few. At most one request is in flight, only to a
+    next-page path already checked to be on the appliance, and it is used only if the parsed reply links to it."""
+
+    def __init__(self, session, path):
+        self.path, self.reply, self.error = path, None, None
+        self.thread = threading.Thread(target=self._run, args=(session,), name='sbc-config-next-page')
+        self.thread.daemon = True
+        self.thread.start()
+        # Let it send before this thread parses: the interpreter would otherwise switch to it only after 5 ms.
+        time.sleep(0.001)
+
+    def _run(self, session):
+        try:
+            self.reply = _send_page(session, self.path, None)
+        except ApiAuthError as exc:  # raised by the reader, as its own
+            self.error = exc
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        if self.reply is None:
+            raise config_error('Oracle SBC GET %s: no reply for the next page' % ELEMENTS_PATH, reason='bad_reply')
+        return self.reply
+
+
+def _prefetch(session, reply, visited):
+    """A _Prefetch of the page this reply's next-page link names, found without parsing the reply; or None."""
+    if reply.status != 200:
+        return None
+    match = _LAST_LINK_RE.search((reply.text or '')[-4096:])
+    if match is None:
+        return None
+    try:
+        path = next_page_path(session, unescape(match.group(1)).strip())
+    except ApiAuthError:
+        return None  # refused again, with its message, once the reply is parsed
+    return None if path in visited else _Prefetch(session, path)
 
 
 def read_type(session, element_type, running=False, filters=None, page_size=PAGE_SIZE):
-    """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters."""
-    elements, seen = [], set()
-    offset = 0
-    for _page in range(MAX_PAGES):
-        query = {'elementType': element_type, 'offset': offset, 'maxElements': page_size}
-        if running:
-            query['running'] = 'true'
-        query.update(filters or {})
-        try:
-            reply = call(session, 'GET', ELEMENTS_PATH, query=query)
-        except ApiAuthError as exc:
-            if exc.status == 404 and filters:
-                return []  # selected by key, and there is none
-            raise
-        page = parse_elements(reply['content'])
-        fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
-        for item in fresh:
-            seen.add(repr(sorted(item[1].items())))
-        elements.extend(fresh)
-        if len(page) < page_size or not fresh:  # a short page is the last; a repeated one means offset is ignored
-            return elements
-        offset += len(page)
+    """Every element of ``element_type`` (of the running configuration if ``running``), paged; optional key filters.
+
+    The appliance chooses its page size (Oracle 10.0: at most 100, whatever maxElements asks) and links to the next
+    page when there is more. So: a next-page link is followed; once the appliance has linked pages, a page without a
+    link is the last; an appliance that never links is read by offset until a page brings nothing new. A short page
+    alone concludes nothing. Key filters select one element: one read."""
+    elements, seen, visited = [], set(), set()
+    query = {'elementType': element_type, 'offset': 0, 'maxElements': page_size}
+    if running:
+        query['running'] = 'true'
+    query.update(filters or {})
+    path, offset, linked, ahead = ELEMENTS_PATH, 0, False, None
+    try:
+        for number in range(MAX_PAGES):
+            if ahead is not None and query is None and ahead.path == path:
+                reply = ahead.result()
+            else:
+                if ahead is not None:
+                    ahead.thread.join()  # sent to a page the parsed reply does not link to: not used
+                reply = _send_page(session, path, query)
+            ahead = None if filters or number + 1 >= MAX_PAGES else _prefetch(session, reply, visited)
+            try:
+                root = _checked_root(session, reply)
+            except ApiAuthError as exc:
+                if exc.status == 404 and filters:
+                    return []  # selected by key, and there is none
+                raise
+            page, links = _parse_page(root)
+            fresh = [item for item in page if repr(sorted(item[1].items())) not in seen]
+            for item in fresh:
+                seen.add(repr(sorted(item[1].items())))
+            elements.extend(fresh)
+            if filters:
+                return elements
+            if links:
+                linked = True
+                path, query = next_page_path(session, links[0]), None
+                if path in visited:
+                    raise config_error('Oracle SBC: the next-page link of GET %s links back to a page already read (%s)'
+                                       % (ELEMENTS_PATH, path), reason='bad_reply')
+                visited.add(path)
+                continue
+            if linked or not fresh:  # the last linked page; or an empty page (or a repeated one: offset is ignored)
+                return elements
+            offset += len(page)
+            query['offset'] = offset
+            path = ELEMENTS_PATH
+    finally:
+        if ahead is not None:
+            ahead.thread.join()  # no request left in flight
     raise config_error('Oracle SBC: more than %d pages of %s elements; giving up' % (MAX_PAGES, element_type), reason='bad_reply')
 
 

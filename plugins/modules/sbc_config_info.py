@@ -32,7 +32,10 @@ options:
     type: bool
     default: false
   page_size:
-    description: Elements asked for per request (C(maxElements)).
+    description:
+      - Elements asked for per request (C(maxElements)).
+      - The appliance may send fewer (Oracle's 10.0 pages say at most 100) and link to the next page; every page is read
+        until the appliance says there is no more.
     type: int
     default: 500
 extends_documentation_fragment:

@@ -225,9 +225,10 @@ def test_sbc_change_job_holds_the_lock_and_leaks_nothing(simulator, awx_job):
     assert (job.status, job.rc) == ('successful', 0), job.stdout.read()
     entries = simulator.journal_entries(vendor='oracle_sbc')
     kinds = [e['kind'] for e in entries if e['kind'] != 'operation_status']
-    # declarative: one read of the realms before the write, one after the unlock
-    assert kinds == ['login', 'lock', 'config_read', 'config_write', 'management', 'management', 'management', 'unlock',
-                     'config_read']
+    # declarative: one read of the realms before the write, one after the unlock (each a page, then the next offset
+    # to see there is no more: the reply has no next-page link)
+    assert kinds == ['login', 'lock', 'config_read', 'config_read', 'config_write', 'management', 'management', 'management',
+                     'unlock', 'config_read', 'config_read']
     assert all(e['is_lock_owner'] for e in entries if e['kind'] == 'config_write')
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
     assert 'awx-edge-1' in simulator.state_snapshot()['config']['elements']['realm-config']

@@ -24,8 +24,10 @@ DS_CONNECTIONS = [
 ]
 
 
-# What the vendor's sandbox answers, with HTTP 200, when bigid_refusal is "ok" (SPEC section 1)
+# What the vendor's sandbox answers, with HTTP 200, when bigid_refusal is "ok" (SPEC section 1); a bad user token
+# is also answered "Refresh token not valid" (setting bigid_bad_user_token_text)
 BAD_USER_TOKEN = "Failed to authenticate token."
+BAD_REFRESH_TOKEN = "Refresh token not valid"
 BAD_LOGIN = "Authentication failed. Username / Password incorrect."
 DEAD_TOKEN = "Authentication failed."
 
@@ -51,11 +53,19 @@ class BigIdApi(VendorApi):
         response.content_type = self.state.settings.bigid_content_type
         return response
 
-    def _refuse(self, message, vendor_message):
-        """An authentication refusal: 401 with our message, or (bigid_refusal "ok") HTTP 200 with the vendor's."""
-        if self.state.settings.bigid_refusal == "ok":
-            return self._reply(200, {"success": False, "message": vendor_message})
-        return self._reply(401, {"success": False, "message": message})
+    def _refuse(self, message, vendor_message, exchange=False):
+        """An authentication refusal: 401 with our message, or (bigid_refusal "ok") HTTP 200 with the vendor's.
+        An exchange refusal carries the "systemToken" key as bigid_refusal_system_token says (null, "" or none)."""
+        settings = self.state.settings
+        if settings.bigid_refusal == "ok":
+            payload = {"success": False, "message": vendor_message}
+            status = 200
+        else:
+            payload = {"success": False, "message": message}
+            status = 401
+        if exchange and settings.bigid_refusal_system_token != "absent":
+            payload["systemToken"] = None if settings.bigid_refusal_system_token == "null" else ""
+        return self._reply(status, payload)
 
     def _user_tokens(self):
         """{user token: user name}."""
@@ -121,7 +131,7 @@ class BigIdApi(VendorApi):
             return _fail(401, "Send the bare user token in Authorization, without a 'Bearer' prefix")
         user = self._user_tokens().get(values[0])
         if user is None:
-            return self._refuse("Invalid or expired user token", BAD_USER_TOKEN)
+            return self._refuse("Invalid or expired user token", self.state.settings.bigid_bad_user_token_text, exchange=True)
         token = self._mint(user)
         entry["user"] = user
         entry["new_token_fp"] = token.fp

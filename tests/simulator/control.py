@@ -4,6 +4,7 @@ import json
 
 from .journal import FIELDS, text_filter
 from .sbc import SbcError
+from .sbc_elements import ELEMENT_TYPE_RE, MAX_ELEMENTS
 from .wire import json_response
 
 
@@ -23,6 +24,7 @@ class Control:
             ("POST", "/_sim/lock_by_other"): self._lock_by_other,
             ("POST", "/_sim/release_other"): self._release_other,
             ("POST", "/_sim/revoke"): self._revoke,
+            ("POST", "/_sim/elements"): self._seed_elements,
         }
 
     def handle(self, request):
@@ -99,3 +101,16 @@ class Control:
         if user is not None and not isinstance(user, str):
             raise ValueError("user must be a string")
         return json_response(200, {"revoked": self.sim.revoke(user=user)})
+
+    def _seed_elements(self, request, payload):
+        """Put elements of one type straight into the candidate configuration (benchmarks: no writes, no journal)."""
+        etype, elements = payload.get("element_type"), payload.get("elements")
+        if not isinstance(etype, str) or not ELEMENT_TYPE_RE.match(etype):
+            raise ValueError("element_type must name an element type")
+        if not isinstance(elements, list) or len(elements) > MAX_ELEMENTS or not all(
+                isinstance(item, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in item.items()) for item in elements):
+            raise ValueError("elements must be a list of at most %d mappings of attribute name to text" % MAX_ELEMENTS)
+        with self.sim.state.lock:
+            self.sim.state.config.seed(etype, elements)
+            count = len(self.sim.state.config.candidate.get(etype, {}))
+        return json_response(200, {"element_type": etype, "count": count})

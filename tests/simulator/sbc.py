@@ -5,11 +5,11 @@ import base64
 import binascii
 import hmac
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from .api_base import VendorApi
 from .journal import fingerprint
-from .sbc_elements import ELEMENT_TYPE_RE, ElementError, metadata_xml
+from .sbc_elements import ELEMENT_TYPE_RE, ElementError, metadata_xml, template_xml
 from .wire import Response, sbc_envelope, sbc_error, xml_response, xml_text
 
 VENDOR = "oracle_sbc"
@@ -27,6 +27,7 @@ _ENDPOINTS = {
     "unlock": {"POST": "unlock"},
     "elements": {"GET": "config_read", "POST": "config_write", "PUT": "config_write", "DELETE": "config_write"},
     "metadata": {"GET": "config_read"},
+    "template": {"GET": "config_read"},
     "management": {"PUT": "management", "POST": "management"},
     "operation": {"GET": "operation_status"},
     "versions": {"GET": "versions"},
@@ -39,6 +40,7 @@ _RESOURCES = {
     "configuration/unlock": "unlock",
     "configuration/configElements": "elements",
     "configuration/elementTypes/metadata": "metadata",
+    "configuration/elementTypes/template": "template",
     "configuration/management": "management",
     "admin/asyncstatus": "asyncstatus",
 }
@@ -282,26 +284,51 @@ class SbcApi(VendorApi):
         return Response(204)
 
     def _do_elements(self, request, entry, route, token):
-        # The store (sbc_elements.py) knows element types, keys and paging; here: the lock, revisions, errors.
+        # The store (sbc_elements.py) knows element types, keys and paging; here: the lock, revisions, errors, links.
+        settings = self.state.settings
         try:
             if request.method == "GET":
-                return xml_response(200, sbc_envelope(data=self.state.config.list(request.params)))
+                data, following = self.state.config.list(request.params, int(settings.sbc_page_cap), settings.sbc_multivalue,
+                                                         settings.sbc_subelement_tag)
+                links = [self._next_page(request, following)] if following is not None and settings.sbc_paging == "link" else []
+                return xml_response(200, sbc_envelope(data=data, links=links))
             self._require_lock(token)
             if request.method == "DELETE":
-                self.state.config.delete(request.params)
+                self.state.config.delete(request.params, settings.sbc_singleton_delete)
                 reply = Response(204)
             else:
-                reply = xml_response(200, sbc_envelope(data=self.state.config.write(request.method, request.media_type, request.body)))
+                data = self.state.config.write(request.method, request.media_type, request.body,
+                                               settings.sbc_put_subelements, settings.sbc_multivalue, settings.sbc_singleton_post,
+                                               settings.sbc_subelement_tag)
+                reply = xml_response(200, sbc_envelope(data=data))
         except ElementError as exc:
             raise SbcError(exc.status, exc.message)
         self.state.revision += 1
         return reply
+
+    @staticmethod
+    def _next_page(request, offset):
+        """The absolute URL of the next page: the same query with the next offset (Oracle 10.0: "a link to the next
+        page of the result set"; its form is assumed)."""
+        query = [(name, value) for name, value in parse_qsl(request.query, keep_blank_values=True) if name != "offset"]
+        query.append(("offset", str(offset)))
+        return "https://%s%s?%s" % (request.header("Host") or "localhost", request.path, urlencode(query))
 
     def _do_metadata(self, request, entry, route, token):
         etype = request.param("elementType")
         if not etype or not ELEMENT_TYPE_RE.match(etype):
             raise SbcError(400, "Query parameter elementType is required")
         return xml_response(200, sbc_envelope(data=metadata_xml(etype)))
+
+    def _do_template(self, request, entry, route, token):
+        etype, subs = request.param("elementType"), request.params.get("subElement", [])
+        if not etype or not all(ELEMENT_TYPE_RE.match(part) for part in etype.split("/")) or \
+                not all(ELEMENT_TYPE_RE.match(sub) for sub in subs):
+            raise SbcError(400, "Query parameter elementType is required (a type or a path T/S), and subElement names a type")
+        try:
+            return xml_response(200, sbc_envelope(data=template_xml(etype, subs)))
+        except ElementError as exc:
+            raise SbcError(exc.status, exc.message)
 
     def _do_management(self, request, entry, route, token):
         action = request.param("action")

@@ -46,6 +46,8 @@ _SCALARS = {
     "bigfix_sso": ("bool", False, None, None),
     "bigfix_token_in_url": ("bool", True, None, None),
     "bigid_accept_post": ("bool", True, None, None),
+    # the most configElements instances one GET returns (Oracle 10.0: 100)
+    "sbc_page_cap": ("number", 100, 1, 5000),
 }
 
 # name: (default, allowed values). Where the vendors' documents are silent or releases differ, each plausible
@@ -57,9 +59,9 @@ _CHOICES = {
     # a lock request from the token that already holds the lock: 204 as for a free lock ("ok"), or 423 as for one
     # held ("refused"); the documents name only 204 (taken) and 423 (held by another)
     "sbc_relock": ("ok", ("ok", "refused")),
-    # how a 202 from configuration/management names the operation to poll: a path, an absolute URL, or nothing
-    # (the client asks admin/asyncstatus)
-    "sbc_async_link": ("path", ("path", "absolute", "none")),
+    # how a 202 from configuration/management names the operation to poll: an absolute URL (what the public client
+    # written against an SCZ8.3 takes it for), a path, or nothing (the client asks admin/asyncstatus)
+    "sbc_async_link": ("absolute", ("absolute", "path", "none")),
     # how save/verify/activate end once async_delay has passed
     "sbc_operation_result": ("success", ("success", "fail")),
     # how BigID refuses a bad user token, login or dead system token: a 401, or HTTP 200 with
@@ -69,6 +71,26 @@ _CHOICES = {
     "bigid_content_type": ("application/json", ("application/json", "text/html")),
     # a wrong BigFix password: 401 (10.x/11.x documents) or 500 "Bad Request" (9.x documents)
     "bigfix_bad_login_status": (401, (401, 500)),
+    # a configElements GET with more left after the page: a <links><link> to the next page (Oracle 10.0), or no link
+    # (the client moves the offset itself)
+    "sbc_paging": ("link", ("link", "offset")),
+    # how the SBC writes a multi-valued attribute: repeated <attribute> of one name, or repeated <value> in one
+    # <attribute> (it reads both)
+    "sbc_multivalue": ("attributes", ("attributes", "values")),
+    # a PUT carrying sub-elements of a type: they replace that type's sub-elements, or are merged in by key
+    "sbc_put_subelements": ("replace", ("replace", "merge")),
+    # the tag a sub-element names its type in: <subElementType> (issue 20's reading) or <elementType> as the top-level
+    # <configElement> does (both are read)
+    "sbc_subelement_tag": ("subElementType", ("subElementType", "elementType")),
+    # DELETE of a singleton element (sip-config, system-config, ...): refused (400) or done
+    "sbc_singleton_delete": ("refused", ("refused", "allowed")),
+    # a singleton POST carrying attributes besides the element type: creates it with them, or 400 (Oracle's POST page
+    # describes the type alone, then a PUT)
+    "sbc_singleton_post": ("attributes", ("attributes", "type_only")),
+    # the "systemToken" key of a BigID exchange refusal: null, an empty string, or no such key
+    "bigid_refusal_system_token": ("null", ("null", "empty", "absent")),
+    # what BigID says, with bigid_refusal "ok", for a user token it does not take
+    "bigid_bad_user_token_text": ("Failed to authenticate token.", ("Failed to authenticate token.", "Refresh token not valid")),
 }
 
 FIELDS = tuple(_SCALARS) + tuple(_CHOICES) + ("sbc_versions", "users", "faults")

@@ -4,6 +4,7 @@
 import math
 
 import bulk_change
+import paged_read
 import store_hit
 
 WALL_RATIO_MAX = 0.5  # item 2: lookup play wall time / naive play wall time
@@ -34,6 +35,8 @@ def acceptance(results):
         checks += bulk_change.checks(results['bulk_change'])
     if 'store_hit' in results:
         checks += store_hit.checks(results['store_hit'], _check)
+    if 'paged_read' in results:
+        checks += paged_read.checks(results['paged_read'])
     return sorted(checks, key=lambda check: check['item'])
 
 
@@ -125,6 +128,8 @@ def table(results):
         lines += bulk_change.lines(results['bulk_change']) + ['']
     if 'store_hit' in results:
         lines += store_hit.lines(results['store_hit'])
+    if 'paged_read' in results:
+        lines += paged_read.lines(results['paged_read'])
     lines.append('Acceptance')
     for check in results['acceptance']:
         lines.append('  [%s] %d. %s: %s' % ('PASS' if check['pass'] else 'FAIL', check['item'], check['criterion'], check['detail']))

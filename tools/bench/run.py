@@ -20,6 +20,7 @@ import calls
 import contention
 import fleet_change
 import lookup_cost
+import paged_read
 import store_hit
 from ansible_run import COLLECTION_ROOT, AnsibleRunner, init_collection_loader, write_inventory, write_repeated_play
 from report import acceptance, table
@@ -41,8 +42,10 @@ def parse_args(argv):
     parser.add_argument('--poll-interval', type=int, default=1, help='item 4: poll_interval of the waiting sbc_config_lock')
     parser.add_argument('--bulk-elements', type=int, default=200, help='item 5 (acceptance 7-8): config elements in one bulk change')
     parser.add_argument('--bulk-raw-elements', type=int, default=50, help='item 5: elements of the task-per-request play beside it')
+    parser.add_argument('--paged-elements', type=int, default=2000, help='item 7: elements of one type read page by page')
+    parser.add_argument('--page-cap', type=int, default=100, help='item 7: the most elements the simulator returns per GET')
     parser.add_argument('--overhead-tasks', type=int, default=30, help='item 2: set_fact tasks per play in the per-task cost')
-    parser.add_argument('--items', default='1,2,3,4,5,6', help='which items to measure, comma-separated (the acceptance '
+    parser.add_argument('--items', default='1,2,3,4,5,6,7', help='which items to measure, comma-separated (the acceptance '
                         'judges only those); e.g. --items 2 to time the lookup alone without disturbing the machine long')
     parser.add_argument('--source-commit', default='', help='recorded in results.json')
     args = parser.parse_args(argv)
@@ -116,7 +119,10 @@ def measure(args, ctx):
         step = done('item 5 (acceptance 7-8)')
     if 6 in args.items:
         results['store_hit'] = store_hit.compare(ctx, urls[0], args.iterations)
-        done('item 6')
+        step = done('item 6 (acceptance 9)')
+    if 7 in args.items:
+        results['paged_read'] = paged_read.run(ctx, urls[0], args.paged_elements, args.page_cap, args.latency)
+        done('item 7 (acceptance 10)')
     return results
 
 

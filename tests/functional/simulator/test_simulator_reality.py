@@ -92,7 +92,7 @@ def test_bigid_refusal_ok_answers_200_with_the_sandbox_words(simulator, client):
     simulator.configure(bigid_refusal="ok", bigid_content_type="text/html")
     bad = client.request("GET", "/api/v1/refresh-access-token", headers={"Authorization": "nope"})
     assert bad.status_code == 200 and bad.headers["Content-Type"] == "text/html"
-    assert bad.json() == {"success": False, "message": "Failed to authenticate token."}
+    assert bad.json() == {"success": False, "message": "Failed to authenticate token.", "systemToken": None}
     login = client.request("POST", "/api/v1/sessions", json={"username": "bigid-admin", "password": "nope"})
     assert login.status_code == 200 and login.json()["message"].startswith("Authentication failed. Username / Password incorrect")
     dead = client.request("GET", "/api/v1/ds-connections", headers={"Authorization": "a.b.c"})

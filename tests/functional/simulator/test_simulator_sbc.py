@@ -134,11 +134,12 @@ def test_config_changes_need_the_lock_and_operations_finish(simulator, client):
     saved = client.sbc("PUT", "configuration/management", token, params={"action": "save"})
     assert saved.status_code == 202
     link = saved.text.split("<link>")[1].split("</link>")[0]
+    assert link.startswith(simulator.url + "/rest/")  # absolute by default (sbc_async_link)
     assert client.sbc("PUT", "configuration/management", token, params={"action": "activate"}).status_code == 405
     statuses = []
     deadline = time.monotonic() + 2.0
     while time.monotonic() < deadline and "success" not in statuses:
-        polled = client.request("GET", link, headers={"Authorization": "Bearer " + token})
+        polled = client.request("GET", link[len(simulator.url):], headers={"Authorization": "Bearer " + token})
         statuses.append(polled.text.split("<status>")[1].split("</status>")[0])
         time.sleep(0.05)
     assert statuses[0] == "inProgress" and statuses[-1] == "success"
