@@ -54,7 +54,7 @@ DIST := $(BUILD)/dist
 TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
 .PHONY: all test test-core test-matrix loader demo units ansible-test-units functional sanity offline-ansible-test collection venv \
-	clean bench lint lint-venv changelog docs docs-rst dist shellcheck bench-diff
+	clean bench lint lint-venv changelog docs docs-check docs-rst dist shellcheck bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
@@ -167,6 +167,12 @@ docs-rst: lint-venv
 # The collection's docs site (HTML under build/docs/build/html), as the Ansible docsite renders it.
 docs: collection lint-venv
 	$(START) export PATH=$(LBIN):$$PATH && tools/build_docs.sh $(COLLECTIONS) $(BUILD)/docs $(DONE)
+
+# The docs site as a reader sees it: screenshots of the front page and a plugin page with headless Chromium (installed
+# with apt-get where missing and allowed) in build/docs-check/, and a failure for a placeholder page or link, a broken
+# reference or a relative link to a missing file (tools/docs_check.py).
+docs-check: docs
+	$(START) python3 tools/docs_check.py $(BUILD)/docs/build/html $(BUILD)/docs/warnings.txt $(BUILD)/docs-check $(DONE)
 
 # Release notes: regenerate changelogs/changelog.yaml and CHANGELOG.rst for galaxy.yml's version from every fragment
 # in changelogs/fragments/ (kept: keep_fragments), new, edited or removed, and from the plugins' and role's

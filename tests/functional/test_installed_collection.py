@@ -18,7 +18,7 @@ import tarfile
 
 import pytest
 
-from playbook_runner import COLLECTION_ROOT
+from playbook_runner import ANSIBLE_VERSION, COLLECTION_ROOT
 
 BIN = os.path.dirname(sys.executable)
 TIMEOUT = 180
@@ -122,7 +122,9 @@ def test_ansible_doc_documents_every_plugin_and_the_role_from_the_installed_copy
     assert role['apiauth.vendors.sbc_locked_change']['path'].startswith(os.path.dirname(os.path.dirname(user.root)))
     # The text a user reads, too.
     text = user(tool('ansible-doc'), '-t', 'role', 'apiauth.vendors.sbc_locked_change')
-    assert 'sbc_locked_change_elements' in text
+    assert 'sbc_locked_change_elements' in text and 'sbc_locked_change_result' in text
+    if ANSIBLE_VERSION >= (2, 18):  # ansible-doc shows a role's examples from 2.18 on
+        assert 'EXAMPLES' in text and 'apiauth.vendors.sbc_locked_change' in text.split('EXAMPLES', 1)[1]
 
 
 @pytest.mark.parametrize('lock_cycle', (False, True))
