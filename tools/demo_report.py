@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: contributors to the apiauth.vendors collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What `make demo` sent to the simulated Oracle SBC, from the simulator's journal: a compact table of each run's
@@ -100,8 +99,8 @@ def table(runs):
             method, path, status, token = row['key']
             seq = '%d' % row['first'] if row['count'] == 1 else '%d-%d' % (row['first'], row['last'])
             count = '' if row['count'] == 1 else 'x%d' % row['count']
-            out.append('  %-7s %6.2f %4s  %-6s %6s  %-*s  %s' % (seq, row['ts'] - start, count, method, status, width,
-                                                               token, path))
+            fields = (seq, row['ts'] - start, count, method, status, width, token, path)
+            out.append('  %-7s %6.2f %4s  %-6s %6s  %-*s  %s' % fields)
     return '\n'.join(out)
 
 
@@ -240,7 +239,7 @@ def _marker(xpos, y, text, anchor):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('runs', nargs='+', help='run-N.json files written by playbooks/demo_sbc_change.yml')
     parser.add_argument('--table', action='store_true', help='print each run\'s requests as a compact table')
     parser.add_argument('--svg', help='write the lock timeline of the first run with a renewal to this file')

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: contributors to the apiauth.vendors collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """make docs-check: look at the built docs site (make docs) as a reader would, and fail on what renders broken.

@@ -38,7 +38,7 @@ ELEMENTS = [{'element_type': 'realm-config', 'attributes': {'identifier': 'repor
 def run_role(runner, tmp_path):
     playbook = tmp_path / 'report.yml'
     playbook.write_text(PLAY)
-    proc, _ = runner.run(str(playbook), extra_vars={'report_elements': ELEMENTS})
+    proc, _result = runner.run(str(playbook), extra_vars={'report_elements': ELEMENTS})
     assert proc.returncode == 0, explain(proc)
     return proc
 
@@ -71,8 +71,8 @@ def test_the_role_output_and_the_demo_report_agree_with_a_real_run_under_the_loc
     rows = [line.split() for line in table.splitlines() if re.match(r'^  \d', line)]
     counted = sum(int(row[2][1:]) if row[2].startswith('x') else 1 for row in rows)
     assert counted == len(entries)
-    assert re.search(r'POST +200 +T1 -> T2 +auth/token', table) and re.search(r'POST +204 +T\d+ \(lock holder\) +'
-                                                                             r'configuration/unlock', table)
+    assert re.search(r'POST +200 +T1 -> T2 +auth/token', table)
+    assert re.search(r'POST +204 +T\d+ \(lock holder\) +configuration/unlock', table)
     # Labels, never a token or its fingerprint.
     fingerprints = {e[k] for e in entries for k in ('token_fp', 'body_token_fp', 'new_token_fp') if e[k]}
     picture = svg_file.read_text()
