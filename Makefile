@@ -2,13 +2,18 @@
 # (on PATH or installed by pyenv). Everything else (ansible-core, pytest, the simulator's cryptography) goes into
 # venvs under build/ from pinned requirement files; every stage runs in a copy of the collection under build/.
 #
-# Two ansible-core releases, each in its own venv and its own copy of the collection:
+# Each ansible-core release in its own venv and its own copy of the collection:
 #   CORE=2.21 (default): the newest release, Python 3.12/3.13, requirements-test.txt -> build/venv
 #   CORE=2.16: the oldest that meta/runtime.yml's requires_ansible claims, Python 3.11,
 #              requirements-test-2.16.txt -> build/core-2.16/venv
-# `make test` runs every stage on both; `make units CORE=2.16` runs one stage on one.
+#   CORE=2.17, 2.18, 2.19 (Python 3.11) and 2.20 (Python 3.12/3.13), the releases in between:
+#              requirements-test-2.1x.txt -> build/core-2.1x/venv
+# `make test` runs every stage on 2.21 and 2.16 and the loader stage (the lookup's option resolution through
+# Ansible's plugin loader and config system, where releases differ) on those in between; `make test-matrix` runs
+# units and sanity on those in between. `make units CORE=2.18` runs one stage on one.
 
 CORES := 2.21 2.16
+MATRIX_CORES := 2.17 2.18 2.19 2.20
 CORE ?= 2.21
 BUILD := $(CURDIR)/build
 # CORE_STAGES: what `make test` runs on that release. The unit tests run once per release: through ansible-test's
@@ -19,13 +24,14 @@ CORE_PYTHONS := 3.12 3.13
 REQUIREMENTS := requirements-test.txt
 CORE_BUILD := $(BUILD)
 CORE_STAGES := ansible-test-units functional integration sanity
-else ifeq ($(CORE),2.16)
-CORE_PYTHONS := 3.11
-REQUIREMENTS := requirements-test-2.16.txt
-CORE_BUILD := $(BUILD)/core-2.16
-CORE_STAGES := units functional integration sanity
+else ifneq ($(filter $(CORE),2.16 $(MATRIX_CORES)),)
+# ansible-core 2.20 needs Python 3.12 or later; 2.16 to 2.19 run on 3.11.
+CORE_PYTHONS := $(if $(filter $(CORE),2.20),3.12 3.13,3.11)
+REQUIREMENTS := requirements-test-$(CORE).txt
+CORE_BUILD := $(BUILD)/core-$(CORE)
+CORE_STAGES := $(if $(filter $(CORE),2.16),units functional integration sanity,loader)
 else
-$(error CORE=$(CORE): choose one of $(CORES))
+$(error CORE=$(CORE): choose one of $(CORES) $(MATRIX_CORES))
 endif
 VENV := $(CORE_BUILD)/venv
 VBIN := $(VENV)/bin
@@ -47,8 +53,8 @@ DIST := $(BUILD)/dist
 # The tarball `ansible-galaxy collection build` makes (version from galaxy.yml).
 TARBALL = $(DIST)/apiauth-vendors-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz
 
-.PHONY: all test test-core demo units ansible-test-units functional integration sanity offline-ansible-test collection venv \
-	clean bench bench-store lint lint-venv changelog docs docs-rst dist shellcheck redis-server bench-diff
+.PHONY: all test test-core test-matrix loader demo units ansible-test-units functional integration sanity offline-ansible-test \
+	collection venv clean bench bench-store lint lint-venv changelog docs docs-check docs-rst dist shellcheck redis-server bench-diff
 # One stage at a time, in the order given, even under make -j: readable output, first failure stops.
 .NOTPARALLEL:
 
@@ -58,10 +64,16 @@ all: test
 # separate CI step (.ci/run): with them, make test did not fit the 20-minute budget on a loaded two-core machine.
 test:
 	@t0=$$(date +%s); \
-	for core in $(CORES); do $(MAKE) --no-print-directory CORE=$$core test-core || exit 1; done; \
-	echo "<== test (ansible-core $(CORES)) ok in $$(( $$(date +%s) - t0 ))s"
+	for core in $(CORES) $(MATRIX_CORES); do $(MAKE) --no-print-directory CORE=$$core test-core || exit 1; done; \
+	echo "<== test (ansible-core $(CORES) $(MATRIX_CORES)) ok in $$(( $$(date +%s) - t0 ))s"
 
 test-core: $(CORE_STAGES)
+
+# Units and sanity on each release between the oldest and the newest (not part of `make test`: about N minutes each).
+test-matrix:
+	@t0=$$(date +%s); \
+	for core in $(MATRIX_CORES); do $(MAKE) --no-print-directory CORE=$$core units sanity || exit 1; done; \
+	echo "<== test-matrix (ansible-core $(MATRIX_CORES)) ok in $$(( $$(date +%s) - t0 ))s"
 
 venv: $(VENV)/.installed
 
@@ -95,6 +107,15 @@ functional: collection redis-server
 # starts (tests/README.md). In a virtualenv of its own: there is no container runtime here.
 integration: collection offline-ansible-test
 	$(START) $(IN_COLLECTION) ansible-test integration --venv --python $(PYVER) --requirements --color no $(DONE)
+
+# The cheapest stage that tells releases apart where they differ for this collection: how the lookup resolves its
+# options (keyword, variable, environment, ansible.cfg, default) through Ansible's plugin loader and config system,
+# in-process and in real ansible-playbook/ansible-doc/ansible-config runs.
+LOADER_TESTS := tests/unit/plugins/lookup/test_vendor_token_options.py \
+	tests/functional/test_vendor_token.py::test_options_come_from_keyword_variable_environment_ansible_cfg_in_that_order \
+	tests/functional/test_vendor_token.py::test_ansible_doc_and_ansible_config_list_every_source
+loader: collection
+	$(START) $(IN_COLLECTION) $(PYTEST) $(LOADER_TESTS) $(DONE)
 
 sanity: collection offline-ansible-test shellcheck
 	$(START) $(IN_COLLECTION) ansible-test sanity --python $(PYVER) --color no $(DONE)
@@ -168,6 +189,12 @@ docs-rst: lint-venv
 # The collection's docs site (HTML under build/docs/build/html), as the Ansible docsite renders it.
 docs: collection lint-venv
 	$(START) export PATH=$(LBIN):$$PATH && tools/build_docs.sh $(COLLECTIONS) $(BUILD)/docs $(DONE)
+
+# The docs site as a reader sees it: screenshots of the front page and a plugin page with headless Chromium (installed
+# with apt-get where missing and allowed) in build/docs-check/, and a failure for a placeholder page or link, a broken
+# reference or a relative link to a missing file (tools/docs_check.py).
+docs-check: docs
+	$(START) python3 tools/docs_check.py $(BUILD)/docs/build/html $(BUILD)/docs/warnings.txt $(BUILD)/docs-check $(DONE)
 
 # Release notes: regenerate changelogs/changelog.yaml and CHANGELOG.rst for galaxy.yml's version from every fragment
 # in changelogs/fragments/ (kept: keep_fragments), new, edited or removed, and from the plugins' and role's

@@ -14,6 +14,10 @@ cd "$dest"
 mkdir -p rst && chmod og-w rst
 antsibull-docs --config-file antsibull-docs.cfg collection --cleanup everything --fail-on-error --use-current \
     --dest-dir rst apiauth.vendors
+# Our front page in place of sphinx-init's placeholder, and the images it shows.
+source=$collections/ansible_collections/apiauth/vendors/docs
+cp "$source/docsite/front_page.rst" rst/index.rst
+mkdir -p rst/images && cp "$source"/images/*.svg rst/images/
 sphinx-build -M html rst build -c . -q -w warnings.txt 2>/dev/null || { cat warnings.txt; exit 1; }
 python - warnings.txt <<'PY'
 import re, sys

@@ -17,7 +17,9 @@ description:
     (logging in, re-authenticating or exchanging only when needed) and is sent the way the vendor expects.
   - On a 401 reply the token is replaced once and the call repeated. If another task or fork has already
     renewed the token, that newer token is used instead of a new login.
-  - Oracle SBC XML replies are returned as plain data (RV(data)), JSON replies as JSON.
+  - The reply body is returned as RV(content) (the text) and as plain data in RV(data). A JSON body is also returned as
+    RV(json), where M(ansible.builtin.uri) returns it, so C(result.json) works as it does with M(ansible.builtin.uri).
+    Oracle SBC XML replies become plain data in RV(data) (the content of C(<response><data>)) and have no RV(json).
   - A 2xx reply that cannot be the vendor API's (an HTML page from a proxy or login portal, or XML or JSON that does
     not parse) fails with C(reason=bad_reply) rather than passing as a success; for a change, the message says that
     whether it took effect is unknown.
@@ -203,11 +205,23 @@ url:
   sample: https://sbc.example.com/rest/v1.2/configuration/configElements
 data:
   description:
-    - The reply body as plain data. For SBC XML replies, the content of C(<response><data>); for JSON, the decoded
-      JSON; otherwise the text. V(null) for an empty body.
+    - The reply body as plain data, whatever its format.
+    - For a JSON body (BigFix Inventory, BigID), the decoded JSON, the same value as RV(json).
+    - For an SBC XML reply C(<response><data>...</data><messages/><links/></response>), the content of C(<data>) as
+      dictionaries and lists (an element's children by tag, repeated tags as a list, text as strings); V(null) when
+      C(<data>) is empty. Other XML, as a dictionary of its root tag to its content.
+    - For any other body (text, HTML), the text. V(null) for an empty body.
   returned: success
   type: raw
   sample: {"configElement": [{"elementType": "realm-config", "attribute": [{"name": "identifier", "value": "core"}]}]}
+json:
+  description:
+    - The decoded JSON body, as M(ansible.builtin.uri) returns it (a JSON body is recognised by its content, whatever
+      the reply's C(Content-Type) says).
+    - Not returned for XML, text or empty bodies; use RV(data), which every body has.
+  returned: success, when the reply body is JSON
+  type: raw
+  sample: {"status": "success", "data": {"ds_connections": [{"name": "crm-db", "location": "EU"}]}}
 messages:
   description: The vendor's messages from the reply (SBC C(<messages>), JSON C(message)/C(error)).
   returned: always
@@ -221,7 +235,7 @@ links:
   elements: str
   sample: ["/rest/v1.2/configuration/management/operations/7"]
 content:
-  description: The raw reply body.
+  description: The raw reply body as text (JSON, XML or anything else).
   returned: always
   type: str
 operation:
@@ -273,7 +287,18 @@ def main():
                       guard=_guard(params, session))
     except ApiAuthError as exc:
         fail(module, exc, **getattr(exc, 'result', {}))
-    module.exit_json(changed=changes, **result)
+    module.exit_json(changed=changes, **_with_json(result))
+
+
+def _with_json(result):
+    """Add ``json`` where ansible.builtin.uri has it: a body that decoded as JSON (an object or array).
+
+    ``data`` holds decoded JSON, SBC XML as data, or the text; a body starting with ``{`` or ``[`` that is not
+    text in ``data`` was JSON (XML starts with ``<``)."""
+    data, content = result.get('data'), result.get('content') or ''
+    if isinstance(data, (dict, list)) and content.lstrip()[:1] in ('{', '['):
+        result = dict(result, json=data)
+    return result
 
 
 def _guard(params, session):
