@@ -6,6 +6,16 @@
 set -euo pipefail
 collections=${1:?usage: build_docs.sh COLLECTIONS DEST}
 dest=${2:?usage: build_docs.sh COLLECTIONS DEST}
+# The site links to galaxy.yml's repository: while that is the placeholder Galaxy's import needs, build from a copy
+# without it, so that the site shows no button to a page that does not exist.
+if grep -q '^repository: https://example\.com/' "$collections/ansible_collections/apiauth/vendors/galaxy.yml"; then
+    site_copy=$(mktemp -d)
+    trap 'rm -rf "$site_copy"' EXIT
+    mkdir -p "$site_copy/ansible_collections/apiauth"
+    cp -a "$collections/ansible_collections/apiauth/vendors" "$site_copy/ansible_collections/apiauth/"
+    sed -i '/^repository: https:\/\/example\.com\//d' "$site_copy/ansible_collections/apiauth/vendors/galaxy.yml"
+    collections=$site_copy
+fi
 export ANSIBLE_COLLECTIONS_PATH=$collections
 rm -rf "$dest"
 mkdir -p "$dest" && chmod 700 "$dest"   # antsibull-docs wants a directory only its owner may write
