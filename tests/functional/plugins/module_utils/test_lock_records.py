@@ -15,7 +15,8 @@ import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import describe_process
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, lock_fields_problem, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import lock_fields_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 
 
