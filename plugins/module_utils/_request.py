@@ -86,9 +86,16 @@ def describe_reply(reply):
     }
 
 
-def call(session, method, path, query=None, data=None, headers=None, status_code=(200, 201, 202, 204),
-         wait_for_operation=False, operation_timeout=300, guard=None, sleep=time.sleep, clock=time.time):
-    """One authenticated call through ``session``; raises ApiAuthError (with ``result``) on an unexpected status."""
+def call(session, method, path, *args, **kwargs):
+    """One authenticated call through ``session``; raises ApiAuthError (with ``result``) on an unexpected status.
+    Further arguments as call_reply takes them."""
+    return call_reply(session, method, path, *args, **kwargs)[0]
+
+
+def call_reply(session, method, path, query=None, data=None, headers=None, status_code=(200, 201, 202, 204),
+               wait_for_operation=False, operation_timeout=300, guard=None, sleep=time.sleep, clock=time.time):
+    """call()'s (result, reply): a caller that reads more of the body than the result holds gets the reply whose body
+    is already parsed (_payload.reply_xml, reply_json), not its text to parse again."""
     reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
     if guard is not None and guard.recover(session, reply):
         # The refusal applied nothing and its cause is repaired (the SBC's lock moved back to our token): once more.
@@ -110,7 +117,7 @@ def call(session, method, path, query=None, data=None, headers=None, status_code
         link = result['links'][0] if result['links'] else ASYNC_STATUS
         action = (query or {}).get('action') if not result['links'] else None
         result['operation'] = wait_operation(session, link, operation_timeout, guard, sleep, clock, expect=action)
-    return result
+    return result, reply
 
 
 def _port(parts):
