@@ -92,6 +92,11 @@ def lock_fields_problem(data):
     return None
 
 
+def _field(name):
+    """A read-only attribute of LockState for the field ``name`` (None when absent)."""
+    return property(lambda self: self._data.get(name))  # pylint: disable=protected-access
+
+
 class LockState(object):
     """The SBC fields of one token record (``LockState(record)``), read and written in place."""
 
@@ -135,25 +140,11 @@ class LockState(object):
     def locked(self):
         return bool(self._data.get('locked'))
 
-    @property
-    def run(self):
-        return self._data.get('lock_run')
-
-    @property
-    def lost(self):
-        return self._data.get('lock_lost')
-
-    @property
-    def keeper(self):
-        return self._data.get('lock_keeper')
-
-    @property
-    def reauth_body(self):
-        return self._data.get('reauth_body')
-
-    @property
-    def reauth_as_login(self):
-        return self._data.get('reauth_as_login')
+    run = _field('lock_run')
+    lost = _field('lock_lost')
+    keeper = _field('lock_keeper')
+    reauth_body = _field('reauth_body')
+    reauth_as_login = _field('reauth_as_login')
 
     def carry_over(self, old, lost):
         """This fresh login's record from ``old``, the state of the record it replaces: the appliance facts, and why a
