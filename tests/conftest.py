@@ -90,3 +90,17 @@ def vendor_token():
         assert lookup is not None, "apiauth.vendors.vendor_token not found on the collections path"
         return lookup
     return load
+
+
+@pytest.fixture
+def dead_run():
+    """dead_run() -> the run identity of a process that has exited (a run that is gone)."""
+    import subprocess
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import describe_process
+
+    def make():
+        proc = subprocess.Popen([sys.executable, '-c', 'pass'])
+        run = describe_process(proc.pid)
+        proc.wait()
+        return run
+    return make

@@ -65,7 +65,7 @@ class VendorSession(object):
         # A ready token (token=) is used as is: no cache key, no cache directory.
         self.key = None if settings.token else cache_key(settings.vendor, self.driver.base_url(), self.driver.principal())
         self.secret = None if settings.token else self.driver.secret()
-        # The token store (_store.py); ``cache`` by its historical name, which the SBC lock code uses (cache.slot(key)).
+        # The token store (_store.py), ``cache`` by its historical name; vendor packages use transaction(), not this.
         self.cache = cache if cache is not None or self.key is None else open_store(settings, warn=warn)
         self.events = []  # what this session did over the wire: 'login', 'renew'; for tests and module results
         # The usability rule, shared with the lookup's hit path (_token_record.Caller).
@@ -144,10 +144,7 @@ class VendorSession(object):
             except ApiAuthError as exc:
                 raise self._in_context(exc, self.driver.action_name())
             self.events.append('login')
-            self.driver.carry_over(record, new)
-            if record is not None and record.data.get('locked'):
-                # The lock belonged to the dead token: say how it died ('expired' or 'rejected').
-                new.data['lock_lost'] = lost
+            self.driver.carry_over(record, new, lost)
         self._hide(new.token)
         self.driver.checked_token(new.token, self.driver.action_name(renewal=renewed))
         self._believable_expiry(new, now)
@@ -187,33 +184,19 @@ class VendorSession(object):
     def _keep_unsaved(self, slot, new, renewed, exc):
         """The cache could not save a token the vendor has just issued: never lose it silently.
 
-        After an SBC re-authentication the old token is dead and the new one holds the configuration lock. If the
-        lock is held, it is given back with the new token (a lock nobody can reach would block everyone for up to
-        ten minutes) and the task fails saying so; otherwise the token serves this task from memory.
+        A renewal replaced the cached token, which is dead now: it is dropped. What the new token alone holds (the SBC's
+        configuration lock) the driver gives back (``unsaved_renewal``), and the task fails saying so; otherwise the
+        token serves this task from memory.
         """
         if renewed:
             try:
                 slot.delete()  # the cached token was replaced by the renewal: the next task must not renew a dead one
             except ApiAuthError:
                 pass
-        if renewed and new.data.get('locked'):
-            try:
-                reply = self.driver.lock_call(self.http, 'unlock', new.token)  # only the SBC records a lock
-                released = reply.ok
-                why = '' if released else 'HTTP %s' % reply.status
-            except ApiAuthError as failure:
-                released, why = False, failure.message
-            if released:
-                tail = ('the %s re-authenticated, and its new token, which held the configuration lock, could not be '
-                        'saved: the lock was released with it so that it is not left unreachable; the changes made '
-                        'under the lock are not lost, but they are not saved or activated by this run. Fix the token '
-                        'cache and run again' % self.driver.title)
-            else:
-                tail = ('the %s re-authenticated, and its new token, which holds the configuration lock, could not be '
-                        'saved; releasing the lock with it failed too (%s): the SBC frees it when that token expires, '
-                        'at %s' % (self.driver.title, why, iso_time(new.expires_at)))
-            raise ApiAuthError('%s; %s' % (exc.message, tail), vendor=self.driver.name,
-                               reason='cache').scrubbed(self.secrets)
+            tail = self.driver.unsaved_renewal(self.http, new)
+            if tail:
+                raise ApiAuthError('%s; %s' % (exc.message, tail), vendor=self.driver.name,
+                                   reason='cache').scrubbed(self.secrets)
         self._unsaved = new
         self.warn('%s; the new %s token is used for this task only (kept in memory, not saved)%s'
                   % (exc.message, self.driver.title,
@@ -248,18 +231,44 @@ class VendorSession(object):
             message += '. It was not sent again, as the server may have acted on it: check before repeating it'
         return ApiAuthError(message, vendor=self.driver.name, url=exc.url, reason=exc.reason).scrubbed(self.secrets)
 
-    def update_state(self, **data):
-        """Record vendor state (e.g. the SBC lock) on the cached token, under the cache lock."""
+    # -- the session's own token record, for what a vendor package keeps on it (sbc/state.py) ----------------------
+    @property
+    def has_record(self):
+        """Whether this session keeps a token record (not with a ready token: no cache, nothing shared)."""
+        return self.key is not None
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """This session's token record under the store's lock: yields its slot (``read()``, ``write(record)``,
+        ``delete()``); other tasks and runs wait until the block ends. Only where ``has_record``."""
+        with self.cache.slot(self.key) as slot:
+            yield slot
+
+    def send_as(self, method, path, token):
+        """One call with ``token`` itself, not this session's current one (a token the record no longer names, or one
+        not yet saved): no renewal, no second try, no guard."""
+        return self.http.request(method, self.driver.api_url(path), headers=self.driver.auth_headers(token))
+
+    def connect(self):
+        """Make the HTTP client now (a process about to fork imports what it will need)."""
+        return self.http
+
+    def change_record(self, change):
+        """Apply ``change(record)`` to the cached record, under the cache lock, and save it (nothing if there is none)."""
         if self.key is None:
             return
         if self._unsaved is not None:
-            self._unsaved.data.update(data)
+            change(self._unsaved)
             return
         with self.cache.slot(self.key) as slot:
             record = slot.read()
             if record is not None:
-                record.data.update(data)
+                change(record)
                 slot.write(record)
+
+    def update_state(self, **data):
+        """Record ``data`` on the cached token, under the cache lock."""
+        self.change_record(lambda record: record.data.update(data))
 
     def cached(self):
         """The cached record as it stands, without any network call (None if there is none)."""
@@ -284,18 +293,18 @@ class VendorSession(object):
     def request(self, method, path, headers=None, params=None, data=None, json=None, guard=None):
         """One authenticated call; on 401 the token is replaced once and the call repeated.
 
-        ``guard(record)`` runs before each send with the token about to be used and may raise
-        to stop the call, e.g. when a replacement token no longer holds the SBC lock.
+        ``guard.check(record)`` (a _request.RequestGuard) runs before each send with the token about to be used and
+        may raise to stop the call, e.g. when a replacement token no longer holds the SBC lock.
         """
         url = self.driver.api_url(path)
         record = self.token()
         if guard:
-            guard(record)
+            guard.check(record)
         reply = self._send(method, url, record, headers, params, data, json, path)
         if (reply.status == 401 or self.driver.refused(reply)) and not self.settings.token:
             record = self.token(reject=record.token)
             if guard:
-                guard(record)
+                guard.check(record)
             reply = self._send(method, url, record, headers, params, data, json, path)
         if self.driver.refused(reply):
             self.driver.fail(reply, '%s %s' % (method, path), reason='auth')

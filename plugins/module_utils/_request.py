@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the apiauth.vendors collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Generic authenticated calls: body encoding, reply decoding, SBC operation polling."""
+"""Generic authenticated calls: body encoding, reply decoding, operation polling (the SBC's 202 replies).
+
+What a vendor package checks around a call (the SBC's configuration lock) comes in as a RequestGuard: this layer
+knows no vendor."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -18,7 +21,6 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, tell_renewal_as_login
 
 CONTENT_TYPES = {'json': 'application/json', 'xml': 'application/xml', 'form': 'application/x-www-form-urlencoded'}
 # Oracle documents 'success' and 'fail'; the others are what a failed operation might plausibly be called.
@@ -26,6 +28,23 @@ OPERATION_DONE = ('success', 'fail', 'failed', 'failure', 'error', 'aborted')
 # Oracle: "the status of the most recently-issued request that required asynchronous processing", polled when a
 # 202 names no operation link.
 ASYNC_STATUS = 'admin/asyncstatus'
+
+
+class RequestGuard(object):
+    """What a caller's vendor package checks around one authenticated call; this base checks nothing.
+
+    VendorSession.request calls ``check`` before each send; ``call`` asks ``recover`` about each reply and calls
+    ``after`` once the call is done."""
+
+    def check(self, record):
+        """Before each send with ``record``'s token: raise ApiAuthError to stop the call."""
+
+    def recover(self, session, reply):
+        """True when ``reply`` was a refusal the guard has repaired: the call, not applied, may be sent once more."""
+        return False
+
+    def after(self, session):
+        """After the call: anything the guard found worth telling (``session.warn``)."""
 
 
 def encode_body(body, body_format, headers=None):
@@ -67,15 +86,22 @@ def describe_reply(reply):
     }
 
 
-def call(session, method, path, query=None, data=None, headers=None, status_code=(200, 201, 202, 204),
-         wait_for_operation=False, operation_timeout=300, guard=None, sleep=time.sleep, clock=time.time):
-    """One authenticated call through ``session``; raises ApiAuthError (with ``result``) on an unexpected status."""
+def call(session, method, path, *args, **kwargs):
+    """One authenticated call through ``session``; raises ApiAuthError (with ``result``) on an unexpected status.
+    Further arguments as call_reply takes them."""
+    return call_reply(session, method, path, *args, **kwargs)[0]
+
+
+def call_reply(session, method, path, query=None, data=None, headers=None, status_code=(200, 201, 202, 204),
+               wait_for_operation=False, operation_timeout=300, guard=None, sleep=time.sleep, clock=time.time):
+    """call()'s (result, reply): a caller that reads more of the body than the result holds gets the reply whose body
+    is already parsed (_payload.reply_xml, reply_json), not its text to parse again."""
     reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
-    if guard is not None and recover_lock(session, reply):
-        # A renewal had left the lock with the token it replaced; the lock is ours again, and a 423 applied nothing.
+    if guard is not None and guard.recover(session, reply):
+        # The refusal applied nothing and its cause is repaired (the SBC's lock moved back to our token): once more.
         reply = session.request(method, path, headers=headers, params=query, data=data, guard=guard)
     if guard is not None:
-        tell_renewal_as_login(session)  # found by a renewal (maybe the keeper's, which cannot warn): told here, once
+        guard.after(session)
     result = describe_reply(reply)
     try:
         if reply.status not in status_code:
@@ -91,7 +117,7 @@ def call(session, method, path, query=None, data=None, headers=None, status_code
         link = result['links'][0] if result['links'] else ASYNC_STATUS
         action = (query or {}).get('action') if not result['links'] else None
         result['operation'] = wait_operation(session, link, operation_timeout, guard, sleep, clock, expect=action)
-    return result
+    return result, reply
 
 
 def _port(parts):

@@ -200,10 +200,11 @@ keeper_pid:
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._lock_keeper import ensure_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.keeper import ensure_keeper
 from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import ALIVE, run_state
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import ALIVE, run_state
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LockState
 
 
 def main():
@@ -251,7 +252,7 @@ def _keeper(module, session, run):
                        'this task does not run on the controller that runs the play (use delegate_to: localhost)'))
         return None
     record = session.cached()
-    since = (record.data.get('lock_run') or {}).get('since') if record is not None else None
+    since = (LockState(record).run or {}).get('since')
     pid, _started = ensure_keeper(session, run, (since or time.time()) + module.params['max_hold'])
     return pid
 

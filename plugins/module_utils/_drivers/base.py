@@ -128,8 +128,15 @@ class VendorDriver(object):
         """Replace a live token before it expires. The default is a new login."""
         return self.login(http, now)
 
-    def carry_over(self, old, new):
-        """Copy into ``new`` (a fresh login's record) what ``old`` (None, or the record it replaces) learned about the server."""
+    def carry_over(self, old, new, lost=None):
+        """Copy into ``new`` (a fresh login's record) what ``old`` (None, or the record it replaces) learned about the server.
+        ``lost`` says why ``old``'s token is gone: 'expired', or 'rejected' by the server."""
+
+    def unsaved_renewal(self, http, record):
+        """A renewal's ``record`` that the cache could not save, and the token it replaced is dead: give back what this
+        token alone holds and return the words that say so (the task fails with them), or None when it holds nothing
+        and may serve the task from memory."""
+        return None
 
     def facts(self, record):
         """What ``record`` says was learned about the server, for the lookup's output=dict (never a secret)."""

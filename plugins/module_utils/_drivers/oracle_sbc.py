@@ -23,16 +23,15 @@ import base64
 from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.base import VendorDriver
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LockState
 
 KNOWN_VERSIONS = ('v1.0', 'v1.1', 'v1.2')
 REAUTH_SHAPES = ('token', 'accessToken', 'raw')  # the order 'auto' tries them in
 FORM = 'application/x-www-form-urlencoded'
-# Token record data that describes the appliance rather than one token: kept across fresh logins.
-APPLIANCE_FACTS = ('reauth_body', 'reauth_as_login')
 # Our expiry for a token counts from before the request that got it, so the SBC may honour it a little longer: a
-# replaced token is remembered (and tried by _sbc_reauth.py) until this long past our own estimate; a dead one earns a 401.
+# replaced token is remembered (and tried by sbc/reauth.py) until this long past our own estimate; a dead one earns a 401.
 REPLACED_GRACE = 30
-MAX_REPLACED = 8  # replaced tokens remembered while still alive (_sbc_reauth.py may need them to release the lock)
+MAX_REPLACED = 8  # replaced tokens remembered while still alive (sbc/reauth.py may need them to release the lock)
 
 
 class Driver(VendorDriver):
@@ -82,20 +81,39 @@ class Driver(VendorDriver):
         reply = http.request('POST', self.api_url('auth/token'), headers=self._basic())
         return self._token_reply(reply, self.action_name(), now)
 
-    def carry_over(self, old, new):
-        """What a fresh login keeps from the record it replaces: what was learned about the appliance."""
+    def carry_over(self, old, new, lost=None):
+        """What a fresh login keeps from the record it replaces: what was learned about the appliance, and why a lock
+        was lost (e.g. the keeper's renewal refused), which the run's next task under the lock names."""
         if old is not None:
-            new.data.update((key, old.data[key]) for key in APPLIANCE_FACTS if key in old.data)
-            if old.data.get('locked') is False and old.data.get('lock_lost'):
-                # Why the lock was lost (e.g. the keeper's renewal refused): the run's next task under the lock names it.
-                new.data.update((key, old.data[key]) for key in ('lock_lost', 'lock_lost_detail') if key in old.data)
+            LockState(new).carry_over(LockState(old), lost)
+
+    def unsaved_renewal(self, http, record):
+        """The renewed token holds the configuration lock and could not be saved: a lock nobody can reach would block
+        everyone for up to ten minutes, so it is given back with that token."""
+        if not LockState(record).locked:
+            return None
+        from ansible_collections.apiauth.vendors.plugins.module_utils._auth import iso_time  # loaded by now: no cycle
+        try:
+            reply = self.lock_call(http, 'unlock', record.token)
+            released = reply.ok
+            why = '' if released else 'HTTP %s' % reply.status
+        except ApiAuthError as failure:
+            released, why = False, failure.message
+        if released:
+            return ('the %s re-authenticated, and its new token, which held the configuration lock, could not be saved: '
+                    'the lock was released with it so that it is not left unreachable; the changes made under the lock '
+                    'are not lost, but they are not saved or activated by this run. Fix the token cache and run again'
+                    % self.title)
+        return ('the %s re-authenticated, and its new token, which holds the configuration lock, could not be saved; '
+                'releasing the lock with it failed too (%s): the SBC frees it when that token expires, at %s'
+                % (self.title, why, iso_time(record.expires_at)))
 
     def facts(self, record):
         """The re-authentication body this appliance accepted, and whether its renewals act as fresh logins."""
-        found = {}
-        if record.data.get('reauth_body'):
-            found['reauth_body'] = record.data['reauth_body']
-            found['renewal_acts_as_login'] = bool(record.data.get('reauth_as_login'))
+        found, state = {}, LockState(record)
+        if state.reauth_body:
+            found['reauth_body'] = state.reauth_body
+            found['renewal_acts_as_login'] = bool(state.reauth_as_login)
         return found
 
     def reauth_shapes(self, record):
@@ -103,7 +121,7 @@ class Driver(VendorDriver):
         chosen = self.settings.get('reauth_body', 'auto')
         if chosen != 'auto':
             return [chosen]
-        learned = record.data.get('reauth_body')
+        learned = LockState(record).reauth_body
         return ([learned] if learned in REAUTH_SHAPES else []) + [shape for shape in REAUTH_SHAPES if shape != learned]
 
     def reauth_request(self, shape, token):
@@ -116,10 +134,9 @@ class Driver(VendorDriver):
     def renew(self, http, record, now):
         shape, renewed = self._reauthenticate(http, record, now)
         renewed.data = dict(record.data)  # the lock (and anything else tied to the token) moves along
-        renewed.data['reauth_body'] = shape
-        replaced = [[token, expires] for token, expires in record.data.get('replaced', []) if expires is None or expires + REPLACED_GRACE > now]
-        renewed.data['replaced'] = (replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:]
-        if record.data.get('locked'):
+        replaced = [[token, expires] for token, expires in LockState(record).get('replaced', []) if expires is None or expires + REPLACED_GRACE > now]
+        LockState(renewed).set(reauth_body=shape, replaced=(replaced + [[record.token, record.expires_at]])[-MAX_REPLACED:])
+        if LockState(record).locked:
             self._keep_lock(http, record, renewed)
         return renewed
 
@@ -128,13 +145,13 @@ class Driver(VendorDriver):
         login gets it handed over; on one not yet known, the first renewal under the lock checks where it went, whoever
         renews (a task, or the keeper during a pause, when no task would notice before the old token expires)."""
         try:
-            if old.data.get('reauth_as_login'):
+            if LockState(old).reauth_as_login:
                 self.hand_over_lock(http, old.token, renewed)
-            elif 'reauth_as_login' not in old.data:
+            elif LockState(old).reauth_as_login is None:
                 self._check_lock_moved(http, old.token, renewed)
         except ApiAuthError:
             # No reply: the renewed token must not be lost for that. Unchecked, the next renewal asks again, and a
-            # change refused with 423 meanwhile is recovered by _sbc_reauth.py.
+            # change refused with 423 meanwhile is recovered by sbc/reauth.py.
             pass
 
     def _check_lock_moved(self, http, old_token, renewed):
@@ -143,7 +160,7 @@ class Driver(VendorDriver):
         the renewal acted as a fresh login: hand it over. The answer is kept with the appliance facts."""
         probe = self.lock_call(http, 'lock', renewed.token)
         if probe.status == 204:
-            renewed.data['reauth_as_login'] = False
+            LockState(renewed).set(reauth_as_login=False)
             return
         if probe.status != 423:
             return  # no answer about the lock (5xx, ...): asked again at the next renewal under the lock
@@ -154,11 +171,11 @@ class Driver(VendorDriver):
             # Nothing is concluded; a change under the lock is refused with 423 if it is not ours, never applied.
             return
         if released != 204:
-            renewed.data.update(locked=False, lock_lost='elsewhere')  # the old token lives and does not hold it either
+            LockState(renewed).set(locked=False, lock_lost='elsewhere')  # the old token lives and does not hold it either
             return
-        renewed.data.update(reauth_as_login=True, reauth_notice=True)  # told by the next task under the lock
+        LockState(renewed).set(reauth_as_login=True, reauth_notice=True)  # told by the next task under the lock
         if self.lock_call(http, 'lock', renewed.token).status != 204:
-            renewed.data.update(locked=False, lock_lost='handover')
+            LockState(renewed).set(locked=False, lock_lost='handover')
 
     def _reauthenticate(self, http, record, now):
         """(shape, TokenRecord): the first body shape the appliance does not refuse with 400."""
@@ -187,13 +204,12 @@ class Driver(VendorDriver):
         released = self.lock_call(http, 'unlock', old_token)
         if released.status == 401:
             # The old token is gone: this renewal replaced it as documented, and the lock moved with it.
-            record.data['reauth_as_login'] = False
+            LockState(record).set(reauth_as_login=False)
             return True
         taken = self.lock_call(http, 'lock', record.token)
         if taken.status == 204:
             return True
-        record.data['locked'] = False
-        record.data['lock_lost'] = 'handover'
+        LockState(record).set(locked=False, lock_lost='handover')
         return False
 
     def _token_reply(self, reply, action, now):

@@ -6,7 +6,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import functools
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -14,12 +13,11 @@ import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils import _lock_keeper as lock_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import keeper as lock_keeper
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
-    ALIVE, GONE, UNKNOWN, current_run, describe_process, run_state)
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import describe_process
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release, run_lock_guard
 
 
 @pytest.fixture
@@ -39,13 +37,6 @@ def other_live_run():
         proc.wait()
 
 
-def dead_run():
-    proc = subprocess.Popen([sys.executable, '-c', 'pass'])
-    run = describe_process(proc.pid)
-    proc.wait()
-    return run
-
-
 def running(pid):
     """Whether ``pid`` runs (a zombie waiting for a reaper that this container may not have does not)."""
     try:
@@ -57,29 +48,6 @@ def running(pid):
 
 def kinds(sim):
     return [(e['kind'], e['status']) for e in sim.journal_entries(vendor='oracle_sbc')]
-
-
-def _child_run(queue):
-    queue.put(current_run())
-
-
-def test_a_worker_names_its_parent_as_the_run():
-    queue = multiprocessing.get_context('fork').Queue()
-    child = multiprocessing.get_context('fork').Process(target=_child_run, args=(queue,))
-    child.start()
-    run = queue.get(timeout=30)
-    child.join(30)
-    assert run['pid'] == os.getpid() and run == describe_process(os.getpid())
-    assert run['start'] is not None and abs(run['started_at'] - time.time()) < 24 * 3600 * 365
-
-
-def test_run_state_alive_gone_reused_and_elsewhere():
-    me = describe_process(os.getpid())
-    assert run_state(me) == ALIVE
-    assert run_state(dead_run()) == GONE
-    assert run_state(dict(me, start=me['start'] - 1)) == GONE, 'the pid reused by another process'
-    assert run_state(dict(me, host='another-boot/pid:[1]')) == UNKNOWN
-    assert run_state(None) == GONE, 'a lock record from before runs were recorded'
 
 
 def test_another_live_run_is_waited_for_then_named(simulator, make, other_live_run):
@@ -95,7 +63,7 @@ def test_another_live_run_is_waited_for_then_named(simulator, make, other_live_r
     assert [k for k in kinds(simulator) if k[0] in ('lock', 'unlock')] == [('lock', 204), ('unlock', 204), ('lock', 204)]
 
 
-def test_the_lock_of_a_gone_run_is_taken_over_with_the_cached_token(simulator, make):
+def test_the_lock_of_a_gone_run_is_taken_over_with_the_cached_token(simulator, make, dead_run):
     gone = dead_run()
     acquire(make(), gone)
     result = acquire(make(), describe_process(os.getpid()))
@@ -186,7 +154,7 @@ def test_keeper_renewing_on_an_appliance_that_renews_like_a_login_hands_the_lock
     assert simulator.state_snapshot()['lock']['owner_fp'] is None
 
 
-def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make, clock):
+def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make, clock, dead_run):
     me = describe_process(os.getpid())
     acquire(make(clock), me)
 
@@ -208,7 +176,7 @@ def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make, cloc
 KEEPER_STARTER = """
 import json, sys
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils._lock_keeper import ensure_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.keeper import ensure_keeper
 args = json.load(sys.stdin)
 session = VendorSession(vendor_settings('oracle_sbc', args['direct'], environ={}))
 print(json.dumps(ensure_keeper(session, args['run'], args['until'])))
@@ -264,7 +232,7 @@ def test_a_run_that_retakes_its_lock_after_a_fresh_login_still_owns_it(simulator
 
 def test_lock_guard_without_a_run_accepts_its_own_ancestors_only(simulator, make, other_live_run):
     """Modules without an action plugin (no _run) still refuse a lock that another run on this host holds."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import lock_guard
 
     acquire(make(), describe_process(os.getppid()))  # the process that started this one: as ansible-playbook to a module
     lock_guard(make().cached())

@@ -8,27 +8,19 @@ __metaclass__ = type
 
 import functools
 import os
-import subprocess
-import sys
 
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import describe_process
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_fields_problem, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import describe_process
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import lock_fields_problem
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 
 
 @pytest.fixture
 def make(make):  # pylint: disable=redefined-outer-name
     return functools.partial(make, 'oracle_sbc')
-
-
-def dead_run():
-    proc = subprocess.Popen([sys.executable, '-c', 'pass'])
-    run = describe_process(proc.pid)
-    proc.wait()
-    return run
 
 
 def kinds(sim):
@@ -70,7 +62,7 @@ def test_a_record_with_wrong_typed_lock_fields_is_discarded_with_a_warning(simul
     assert release(make(), me)['lock_owner'] == 'none'
 
 
-def test_taking_over_from_a_gone_run_says_so_in_the_result(simulator, make):
+def test_taking_over_from_a_gone_run_says_so_in_the_result(simulator, make, dead_run):
     me = describe_process(os.getpid())
     assert acquire(make(), me)['took_over'] is False
     assert acquire(make(), me)['took_over'] is False  # confirmed, not taken over
@@ -84,7 +76,7 @@ def test_taking_over_from_a_gone_run_says_so_in_the_result(simulator, make):
     assert any('took over the configuration lock from the run of admin' in w for w in warnings), warnings
 
 
-def test_a_lock_left_on_a_token_nobody_has_is_named_as_ours_not_another_users(simulator, make):
+def test_a_lock_left_on_a_token_nobody_has_is_named_as_ours_not_another_users(simulator, make, dead_run):
     """Row 10: a run killed while the reply to its renewal was on its way. The SBC re-authenticated (the old token is
     dead, the lock went to the new one) but nothing saved the new token; the record still says the lock is ours."""
     gone = dead_run()

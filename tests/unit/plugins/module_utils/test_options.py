@@ -87,3 +87,13 @@ def test_repr_hides_secrets():
     settings = vendor_settings('oracle_sbc', {'password': 's3cret-pw', 'token': 'tok-abc'}, environ={})
     assert 's3cret-pw' not in repr(settings) and 'tok-abc' not in repr(settings)
     assert sorted(settings.secrets()) == ['s3cret-pw', 'tok-abc']
+
+
+@pytest.mark.parametrize('option,value', [('timeout', 1e10), ('timeout', 10 ** 10), ('token_lifetime', 0),
+                                          ('token_lifetime', 10 ** 12), ('refresh_margin', 10 ** 9), ('retries', 1000),
+                                          ('max_reply_size', 10)])
+def test_absurd_option_values_are_refused(option, value):
+    with pytest.raises(ApiAuthError) as err:
+        vendor_settings('oracle_sbc', dict(username='admin', password='sbc-admin-pass', url='https://sbc.example',
+                                           **{option: value}), environ={})
+    assert err.value.reason == 'bad_option' and option in str(err.value)

@@ -13,7 +13,7 @@ which the keeper records on the token record for the run's next task to name, an
 
 A keeper serves the run that registered it and no other. The record names it with that run
 (``lock_keeper: {pid, start, run}``); a run that takes the lock from another run clears the name
-in the same cache transaction that records the lock (_sbc_lock.acquire), so it always starts a
+in the same cache transaction that records the lock (sbc.lock.acquire), so it always starts a
 keeper of its own, whatever state the other run's keeper is in. The keeper exits, leaving the
 lock as it is, as soon as:
 
@@ -38,12 +38,12 @@ __metaclass__ = type
 
 import os
 import time
-import uuid
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, iso_time, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import GONE, process_stat, run_state, same_run
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import GONE, process_stat, run_state, same_run
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LockState
 
 POLL = 1.0
 MIN_MARGIN = 2  # renew at least this long before expiry: a poll and a reply fit in it
@@ -70,7 +70,7 @@ def _run_id(run):
 def registered_keeper(record, run):
     """The keeper the record names for ``run``'s lock (alive or not), or None. The keeper's one ownership check: a
     shared store that keeps the keeper as a lease answers this instead of the token record."""
-    keeper = record.data.get('lock_keeper') if record is not None else None
+    keeper = LockState(record).keeper
     if not isinstance(keeper, dict) or _run_id(run) is None or keeper.get('run') != _run_id(run):
         return None
     return keeper
@@ -78,8 +78,8 @@ def registered_keeper(record, run):
 
 def _mine(record, run, now):
     """Whether ``record`` still says: a live token whose lock ``run`` holds."""
-    return bool(record is not None and record.alive(now) and record.data.get('locked') is True
-                and same_run(record.data.get('lock_run'), run))
+    return bool(record is not None and record.alive(now) and LockState(record).get('locked') is True
+                and same_run(LockState(record).run, run))
 
 
 def _serves(record, run, me, now):
@@ -90,25 +90,25 @@ def _serves(record, run, me, now):
 def _register(session, run, me, now):
     """Record ``me`` as the keeper of ``run``'s lock unless another live keeper of that run is; False when there is
     nothing to keep or another keeper keeps it. A keeper registered for another run is replaced (it exits)."""
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
         if not _mine(record, run, now):
             return False
         current = registered_keeper(record, run)
         if current and current.get('pid') != me['pid'] and keeper_alive(current):
             return False
-        record.data['lock_keeper'] = dict(me, run=_run_id(run))
+        LockState(record).set(lock_keeper=dict(me, run=_run_id(run)))
         slot.write(record)
         return True
 
 
 def _leave(session, me):
     """Unregister ``me`` if the record still names it."""
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
-        keeper = record.data.get('lock_keeper') if record is not None else None
+        keeper = LockState(record).keeper
         if isinstance(keeper, dict) and keeper.get('pid') == me['pid']:
-            record.data.pop('lock_keeper', None)
+            LockState(record).pop('lock_keeper')
             slot.write(record)
 
 
@@ -116,12 +116,14 @@ def _record_loss(session, run, me, refused, exc, now):  # pylint: disable=too-ma
     """The SBC refused to renew the token that held the lock: the lock is gone with it. Say so on the record (the run's
     next task under the lock names it), unless another task has meanwhile replaced the token or the lock state."""
     detail = "the keeper's renewal at %s was refused by the SBC (HTTP %s)" % (iso_time(now), exc.status)
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
         if record is None or record.token != refused or not _serves(record, run, me, now):
             return
-        record.data.update(locked=False, lock_lost='rejected', lock_lost_detail=detail, lock_gen=uuid.uuid4().hex)
-        record.data.pop('lock_keeper', None)
+        state = LockState(record)
+        state.set(locked=False, lock_lost='rejected', lock_lost_detail=detail)
+        state.new_generation()
+        state.pop('lock_keeper')
         slot.write(record)
 
 
@@ -153,7 +155,7 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
                         _record_loss(session, run, me, record.token, exc, clock())
                         return 'lost'
                     # No answer (timeout, 5xx): told to the run through the record; the next poll tries again.
-                    session.update_state(keeper_error=exc.message)
+                    session.change_record(lambda record: LockState(record).set(keeper_error=exc.message))
             sleep(poll)
     finally:
         _leave(session, me)
@@ -190,7 +192,7 @@ def keeper_settings(settings):
 def start_keeper(settings, run, until):
     """Fork a detached keeper for ``run``'s lock; returns its pid (None if the fork failed)."""
     session = VendorSession(keeper_settings(settings))  # made before forking: everything the keeper needs is imported now
-    session.http  # pylint: disable=pointless-statement  # imports requests before AnsiballZ removes its payload
+    session.connect()  # imports requests before AnsiballZ removes its payload
     read_end, write_end = os.pipe()
     first = os.fork()
     if first == 0:

@@ -30,9 +30,9 @@ except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
-from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, describe_reply
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text, xml_root, reply_xml
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, call_reply, describe_reply
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import lock_guard
 
 ELEMENTS_PATH = 'configuration/configElements'
 METADATA_PATH = 'configuration/elementTypes/metadata'
@@ -197,8 +197,8 @@ def _checked_root(session, reply):
     try:
         if reply.status != 200:
             session.driver.fail(reply, action, *session.driver.explain(reply))
-        try:
-            root = parse_xml_text(reply.text or '<response/>')
+        try:  # parsed once: check_api_reply and the error's result read the same parse
+            root = reply_xml(reply) if reply.text else parse_xml_text('<response/>')
         except ET.ParseError:  # DoctypeRefused included: check_api_reply lets it by, and it is no page
             root = None
         if root is None or root.tag != 'response':
@@ -310,12 +310,9 @@ def read_type(session, element_type, running=False, filters=None, page_size=PAGE
 
 def metadata_keys(session, element_type):
     """The key attributes of ``element_type`` from configuration/elementTypes/metadata."""
-    reply = call(session, 'GET', METADATA_PATH, query={'elementType': element_type})
+    # The body call() has already parsed for its result and checks: read, not parsed again.
+    root = xml_root(call_reply(session, 'GET', METADATA_PATH, query={'elementType': element_type})[1])
     keys = []
-    try:
-        root = parse_xml_text(reply['content'] or '<response/>')
-    except ET.ParseError:
-        root = None
     for meta in (root.iter('attributeMetadata') if root is not None else ()):
         flag = next((meta.findtext(tag) for tag in ('key', 'isKey', 'keyAttribute') if meta.find(tag) is not None), '')
         name = (meta.findtext('name') or '').strip()

@@ -21,15 +21,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import math
 import time
-import uuid
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import iso_time
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, release_with_replaced, tell_renewal_as_login
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.reauth import recover_lock, release_with_replaced, tell_renewal_as_login
+from ansible_collections.apiauth.vendors.plugins.module_utils._request import RequestGuard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LOST_HOW, LockState
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import (
     ALIVE, GONE, describe_run, host_id, is_ancestor, run_state, same_run)
 
 
@@ -37,64 +37,10 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity impo
 FREE, SELF, OTHER, ABANDONED = 'free', 'self', 'other', 'abandoned'
 
 
-def _number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _integer(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _run_problem(run):
-    if not isinstance(run, dict):
-        return 'a %s, not a mapping' % type(run).__name__
-    for field, check in (('id', lambda v: isinstance(v, str) and v), ('host', lambda v: isinstance(v, str)), ('pid', _integer)):
-        if not check(run.get(field)):
-            return '%s is missing or of the wrong type' % field
-    for field, check in (('hostname', lambda v: isinstance(v, str)), ('start', _integer), ('started_at', _number),
-                         ('since', _number)):
-        if run.get(field) is not None and not check(run[field]):
-            return '%s is of the wrong type' % field
-    return None
-
-
-def _keeper_problem(keeper):
-    if not isinstance(keeper, dict):
-        return 'a %s, not a mapping' % type(keeper).__name__
-    if not _integer(keeper.get('pid')) or (keeper.get('start') is not None and not _integer(keeper['start'])) \
-            or (keeper.get('run') is not None and not isinstance(keeper['run'], str)):
-        return 'pid, start or run is of the wrong type'
-    return None
-
-
-def lock_fields_problem(data):
-    """What is wrong with the lock fields of a token record's ``data`` (each has one type), or None.
-
-    The record is written by this collection only; a field of another type was written by something else or edited,
-    and nothing it says about the lock (who holds it, whether it was lost) is believed.
-    """
-    checks = (
-        ('locked', lambda v: isinstance(v, bool)),
-        ('lock_lost', lambda v: isinstance(v, bool) or v in _LOST_HOW),
-        ('lock_lost_detail', lambda v: isinstance(v, str)),
-        ('lock_gen', lambda v: isinstance(v, str)),
-        ('keeper_error', lambda v: isinstance(v, str)),
-    )
-    for field, check in checks:
-        if data.get(field) is not None and not check(data[field]):
-            return '%s: a %s of an unexpected value' % (field, type(data[field]).__name__)
-    for field, problem in (('lock_run', _run_problem), ('lock_forced_by', _run_problem), ('lock_keeper', _keeper_problem)):
-        if data.get(field) is not None:
-            found = problem(data[field])
-            if found:
-                return '%s: %s' % (field, found)
-    return None
-
-
 def _lock_record(session, warnings):
     """The cached record, or None after discarding one whose lock fields are not valid (with a warning)."""
     record = session.cached()
-    problem = lock_fields_problem(record.data) if record is not None else None
+    problem = LockState(record).problem() if record is not None else None
     if problem is None:
         return record
     session.forget()
@@ -111,7 +57,7 @@ def _holder_words(holder, principal):
 
 
 def _holds_lock(record, now):
-    return bool(record is not None and record.data.get('locked') and record.alive(now))
+    return bool(record is not None and LockState(record).locked and record.alive(now))
 
 
 def lock_state(record, run, now):
@@ -123,7 +69,7 @@ def lock_state(record, run, now):
     """
     if not _holds_lock(record, now):
         return FREE, None
-    holder = record.data.get('lock_run')
+    holder = LockState(record).run
     if run is None and holder is None:
         return SELF, None
     if run is not None and same_run(holder, run):
@@ -143,17 +89,9 @@ def _result(session, locked, owner, changed, **extra):
     return result
 
 
-_LOST_HOW = {
-    'expired': 'the token that held it expired, and the SBC freed the lock for anyone to take',
-    'rejected': 'the token that held it was rejected by the SBC (revoked, replaced or expired early)',
-    'handover': 'a renewal had left it with the replaced token, and another user or session took it before it could be moved',
-    'elsewhere': 'after a renewal, neither the new token nor the one it replaced held it: another user or session did',
-}
-
-
 def _lost_how(lost):
     """How the lock was lost, from the token record's ``lock_lost`` ('expired', 'rejected', or True from older caches)."""
-    return _LOST_HOW.get(lost, _LOST_HOW['rejected'])
+    return LOST_HOW.get(lost, LOST_HOW['rejected'])
 
 
 def _other_run(session, holder):
@@ -164,16 +102,44 @@ def _other_run(session, holder):
     return words
 
 
-def lock_guard(record):
-    """A VendorSession.request guard: refuse to send with a token that does not hold the lock.
+class LockGuard(RequestGuard):
+    """The request guard of calls that need the configuration lock: the token about to be sent must hold it, and hold it
+    for this run (``run``: the one the action plugin passed) and not another run sharing the token. After a 423 it gets
+    the lock back from a token a renewal replaced (reauth.py), and tells what such a renewal found."""
 
-    For callers that were not told their run (modules without an action plugin that passes ``_run``), a lock
+    def __init__(self, run=None, principal=None):
+        self.run = run
+        self.principal = principal
+
+    def check(self, record):
+        if self.run is None:
+            _ancestor_holds(record)
+            return
+        _lock_held(record)
+        holder = LockState(record).run
+        if holder is not None and not same_run(holder, self.run):
+            raise ApiAuthError('Oracle SBC: the configuration lock is held by another %s, not by this run; not sending the '
+                               'change. Take the lock with apiauth.vendors.sbc_config_lock in this run first'
+                               % describe_run(holder, self.principal), vendor='oracle_sbc', reason='lock_held_by_run')
+
+    __call__ = check
+
+    def recover(self, session, reply):
+        # A renewal had left the lock with the token it replaced: the lock is ours again, and a 423 applied nothing.
+        return recover_lock(session, reply)
+
+    def after(self, session):
+        tell_renewal_as_login(session)  # found by a renewal (maybe the keeper's, which cannot warn): told here, once
+
+
+def _ancestor_holds(record):
+    """For callers that were not told their run (modules without an action plugin that passes ``_run``), a lock
     recorded for a run on this host must be held by an ancestor of this process: the ansible-playbook that
     started the module through its worker. Where that cannot be told (another host), the token decides alone.
     """
     _valid_for_lock(record)
-    if record.data.get('locked'):
-        holder = record.data.get('lock_run')
+    if LockState(record).locked:
+        holder = LockState(record).run
         if isinstance(holder, dict) and holder.get('host') == host_id() and not is_ancestor(holder):
             raise ApiAuthError('Oracle SBC: the configuration lock is held by another %s, not by this run; not sending the '
                                'change. Take the lock with apiauth.vendors.sbc_config_lock in this run first'
@@ -181,8 +147,11 @@ def lock_guard(record):
     _lock_held(record)
 
 
+lock_guard = LockGuard()  # pylint: disable=invalid-name  # the guard of callers not told their run
+
+
 def _valid_for_lock(record):
-    problem = lock_fields_problem(record.data)
+    problem = LockState(record).problem()
     if problem:
         raise ApiAuthError('Oracle SBC: the cached token record\'s configuration lock fields are not valid (%s); not sending '
                            'the change. Take the lock with apiauth.vendors.sbc_config_lock first, which discards that record'
@@ -192,12 +161,13 @@ def _valid_for_lock(record):
 def _lock_held(record):
     """The token-level check: the cached record says the lock is held (and how it was lost if not)."""
     _valid_for_lock(record)
-    if not record.data.get('locked'):
-        lost = record.data.get('lock_lost')
-        forced = record.data.get('lock_forced_by')
+    state = LockState(record)
+    if not state.locked:
+        lost = state.lost
+        forced = state.get('lock_forced_by')
         why = ''
         if lost:
-            detail = record.data.get('lock_lost_detail')
+            detail = state.get('lock_lost_detail')
             why = ' (it was lost: %s%s; others may have changed the configuration since)' % (
                 _lost_how(lost), ': %s' % detail if detail else '')
         elif forced:
@@ -208,35 +178,27 @@ def _lock_held(record):
 
 
 def run_lock_guard(run, principal=None):
-    """A guard for ``run``: the lock must be held and held by this run, not another run sharing the token."""
-    if run is None:
-        return lock_guard
-
-    def guard(record):
-        _lock_held(record)
-        holder = record.data.get('lock_run')
-        if holder is not None and not same_run(holder, run):
-            raise ApiAuthError('Oracle SBC: the configuration lock is held by another %s, not by this run; not sending the '
-                               'change. Take the lock with apiauth.vendors.sbc_config_lock in this run first'
-                               % describe_run(holder, principal), vendor='oracle_sbc', reason='lock_held_by_run')
-    return guard
+    """The guard for ``run``: the lock must be held and held by this run, not another run sharing the token."""
+    return lock_guard if run is None else LockGuard(run, principal)
 
 
 def _commit(session, seen, now, **data):
     """Write lock state ``data`` unless another run changed the lock state since ``seen`` (the record read before
     sending): the data it replaced, else None. A token replaced by a fresh login starts without a generation."""
-    if session.key is None:  # a ready token: no cache, nothing shared
-        return {}
-    gen = seen.data.get('lock_gen') if seen is not None else None
-    with session.cache.slot(session.key) as slot:
+    if not session.has_record:  # a ready token: no cache, nothing shared
+        return LockState(None)
+    gen = LockState(seen).get('lock_gen')
+    with session.transaction() as slot:
         record = slot.read()
         if record is None or not record.alive(now):
             return None
-        current = record.data.get('lock_gen')
+        state = LockState(record)
+        current = state.get('lock_gen')
         if current != gen and not (current is None and (seen is None or record.token != seen.token)):
             return None
-        before = dict(record.data)
-        record.data.update(data, lock_gen=uuid.uuid4().hex)
+        before = state.snapshot()
+        state.set(**data)
+        state.new_generation()
         slot.write(record)
         return before
 
@@ -275,13 +237,13 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
             # Always named again: a token replaced by a fresh login on the way carries no lock state.
             since = holder.get('since') if state == SELF and isinstance(holder, dict) else None
             # In the same transaction: a keeper registered for another run is not this run's (it exits at its next
-            # poll), so this run starts its own whatever state that keeper is in (_lock_keeper.py).
+            # poll), so this run starts its own whatever state that keeper is in (sbc/keeper.py).
             keeper = {} if state == SELF else {'lock_keeper': None}
             before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_lost_detail=None,
                              lock_forced_by=None, lock_run=dict(run, since=since or clock()) if run else None, **keeper)
             if before is None:
                 continue  # another run changed the lock state meanwhile: look again
-            lost = before.get('lock_lost')
+            lost = before.lost
             took_over = dict(took_over=False)
             if state == ABANDONED:
                 took_over = dict(took_over=True, took_over_from=_holder_words(holder, session.driver.principal()))
@@ -291,7 +253,7 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
                 warnings.append('the configuration lock held by an earlier token of this user was lost (%s); '
                                 'it has been taken again, but changes made by others meanwhile may exist'
                                 % _lost_how(lost))
-            changed = state != SELF or bool(lost) or not before.get('locked')
+            changed = state != SELF or bool(lost) or not before.locked
             return _result(session, True, 'self', changed, waited=round(clock() - started, 1), warnings=warnings,
                            **took_over)
         if reply.status == 423 and orphan is None:
@@ -326,13 +288,13 @@ ORPHANED = ('the token cache says this controller held the configuration lock (t
 def _orphaned(session, before, state):
     """(holder, expiry) when the lock call was refused after the SBC refused the token the cache says held our lock (a
     renewal whose reply never arrived: the SBC moved the lock to a token nobody saved); else None."""
-    if state not in (SELF, ABANDONED) or before is None or before.data.get('locked') is not True:
+    if state not in (SELF, ABANDONED) or before is None or LockState(before).get('locked') is not True:
         return None
     current = session.cached()
     if 'login' not in session.events or current is None or current.token == before.token \
-            or current.data.get('lock_lost') != 'rejected' or before.expires_at is None:
+            or LockState(current).lost != 'rejected' or before.expires_at is None:
         return None
-    return before.data.get('lock_run'), before.expires_at
+    return LockState(before).run, before.expires_at
 
 
 def release(session, run=None, force=False, check_mode=False, clock=time.time):
@@ -378,7 +340,7 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
         hint, reason = session.driver.explain(reply)
         session.driver.fail(reply, 'configuration unlock', hint, reason)
     except ApiAuthError as exc:
-        if not record.data.get('locked'):
+        if not LockState(record).locked:
             raise
         # The cache still says this session holds the lock: say how to get it back.
         raise ApiAuthError('%s. The configuration lock may still be held by this session: run apiauth.vendors.sbc_config_lock '
@@ -389,10 +351,12 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
 
 def _force_commit(session, **data):
     """Record a release whatever the generation: the SBC has answered, the record must follow it."""
-    if session.key is None:
+    if not session.has_record:
         return
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
         if record is not None:
-            record.data.update(data, lock_gen=uuid.uuid4().hex)
+            state = LockState(record)
+            state.set(**data)
+            state.new_generation()
             slot.write(record)

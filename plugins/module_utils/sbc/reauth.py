@@ -23,6 +23,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.oracle_sbc import REPLACED_GRACE
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LockState
 
 NOTICE = ('the Oracle SBC answered a re-authentication (reauth_body=%s) as a fresh login: the configuration lock stayed with '
           'the replaced token. %s; later renewals hand the lock over the same way. Check which re-authentication body this '
@@ -33,14 +34,14 @@ RELEASED = 'It was released with that token'
 
 def _alive_replaced(record, now):
     """Tokens this record's token replaced that may still be alive, newest first."""
-    return [token for token, expires in reversed(record.data.get('replaced') or [])
+    return [token for token, expires in reversed(LockState(record).get('replaced') or [])
             if token and (expires is None or expires + REPLACED_GRACE > now)]
 
 
 def _release_with_replaced(session, record, now):
     """Unlock with each replaced, still-alive token until one held the lock; True if one did."""
     for token in _alive_replaced(record, now):
-        if session.driver.lock_call(session.http, 'unlock', token).status == 204:
+        if session.send_as('POST', 'configuration/unlock', token).status == 204:
             return True
     return False
 
@@ -48,60 +49,62 @@ def _release_with_replaced(session, record, now):
 def recover_lock(session, reply, clock=time.time):
     """After ``reply`` (a 423 to a lock-requiring call, or to taking the lock): if a renewal left the lock with the token
     it replaced, move the lock to the current token. True when the current token now holds the lock."""
-    if session.driver.name != 'oracle_sbc' or reply.status != 423 or session.key is None:
+    if reply.status != 423 or not session.has_record:
         return False
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
         now = clock()
-        if record is None or not record.data.get('locked') or not record.alive(now):
+        state = LockState(record)
+        if record is None or not state.locked or not record.alive(now):
             return False
         if not _release_with_replaced(session, record, now):
             return False  # no replaced token held it: the lock is really someone else's, or gone
-        taken = session.driver.lock_call(session.http, 'lock', record.token)
-        record.data['replaced'] = []
+        taken = session.send_as('POST', 'configuration/lock', record.token)
+        state.set(replaced=[])
         if taken.status != 204:
-            record.data.update(locked=False, lock_lost='handover')
+            state.set(locked=False, lock_lost='handover')
             slot.write(record)
             return False
-        first = not record.data.get('reauth_as_login')
-        record.data['reauth_as_login'] = True
+        first = not state.reauth_as_login
+        state.set(reauth_as_login=True)
         slot.write(record)
     session.events.append('lock_handover')
     if first:
-        session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), MOVED))
+        session.warn(NOTICE % (state.get('reauth_body', 'auto'), MOVED))
     return True
 
 
 def release_with_replaced(session, clock=time.time):
     """Unlock refused for the current token: if a token it replaced still holds the lock, release it with that one.
     True when the lock was released that way."""
-    if session.driver.name != 'oracle_sbc' or session.key is None:
+    if not session.has_record:
         return False
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
         now = clock()
-        if record is None or not record.data.get('locked') or not _release_with_replaced(session, record, now):
+        state = LockState(record)
+        if record is None or not state.locked or not _release_with_replaced(session, record, now):
             return False
-        first = not record.data.get('reauth_as_login')
-        record.data.update(replaced=[], reauth_as_login=True)
+        first = not state.reauth_as_login
+        state.set(replaced=[], reauth_as_login=True)
         slot.write(record)
     session.events.append('lock_handover')
     if first:
-        session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), RELEASED))
+        session.warn(NOTICE % (state.get('reauth_body', 'auto'), RELEASED))
     return True
 
 
 def tell_renewal_as_login(session):
     """Warn once that a renewal found this appliance renewing like a login (the driver's check after the first renewal
     under the lock leaves ``reauth_notice`` on the token record: the keeper that may have renewed has no one to tell)."""
-    if session.driver.name != 'oracle_sbc' or session.key is None:
+    if not session.has_record:
         return
     record = session.cached()
-    if record is None or not record.data.get('reauth_notice'):
+    if record is None or not LockState(record).get('reauth_notice'):
         return
-    with session.cache.slot(session.key) as slot:
+    with session.transaction() as slot:
         record = slot.read()
-        if record is None or not record.data.pop('reauth_notice', None):
+        if record is None or not LockState(record).pop('reauth_notice'):
             return  # told by another task meanwhile
         slot.write(record)
-    session.warn(NOTICE % (record.data.get('reauth_body', 'auto'), MOVED))
+    session.warn(NOTICE % (LockState(record).get('reauth_body', 'auto'), MOVED))
