@@ -14,7 +14,7 @@ __metaclass__ = type
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import current_run
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import current_run
 
 
 class ActionModule(ActionBase):

@@ -23,7 +23,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import scrub
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import current_run
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import current_run
 
 MODULE = 'apiauth.vendors.vendor_request'
 SECRETS = ('password', 'token', 'user_token')

@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import data_to_xml, decode_body, element_to_data, reply_messages, xml_root
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, tell_renewal_as_login
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.reauth import recover_lock, tell_renewal_as_login
 
 CONTENT_TYPES = {'json': 'application/json', 'xml': 'application/xml', 'form': 'application/x-www-form-urlencoded'}
 # Oracle documents 'success' and 'fail'; the others are what a failed operation might plausibly be called.

@@ -235,7 +235,7 @@ management:
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply
 
 
 def main():

@@ -103,7 +103,7 @@ count:
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import read_type
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import read_type
 
 
 def main():

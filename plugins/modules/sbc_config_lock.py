@@ -200,10 +200,10 @@ keeper_pid:
 import time
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._lock_keeper import ensure_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.keeper import ensure_keeper
 from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import ALIVE, run_state
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import ALIVE, run_state
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release
 
 
 def main():

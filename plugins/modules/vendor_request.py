@@ -249,7 +249,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._drivers.registry 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, encode_body
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import run_lock_guard
 
 READS = ('GET',)
 

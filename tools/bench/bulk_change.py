@@ -55,8 +55,8 @@ def _session(url, ca_path, cache_dir):
 
 
 def _in_process(ctx, url, elements):
-    from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply, read_type
-    from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply, read_type
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release
     cache_dir = ctx.runner.fresh_cache('bulk-in-process')
     ctx.sim.reset([url])
     started = time.perf_counter()

@@ -30,9 +30,9 @@ FORM = 'application/x-www-form-urlencoded'
 # Token record data that describes the appliance rather than one token: kept across fresh logins.
 APPLIANCE_FACTS = ('reauth_body', 'reauth_as_login')
 # Our expiry for a token counts from before the request that got it, so the SBC may honour it a little longer: a
-# replaced token is remembered (and tried by _sbc_reauth.py) until this long past our own estimate; a dead one earns a 401.
+# replaced token is remembered (and tried by sbc/reauth.py) until this long past our own estimate; a dead one earns a 401.
 REPLACED_GRACE = 30
-MAX_REPLACED = 8  # replaced tokens remembered while still alive (_sbc_reauth.py may need them to release the lock)
+MAX_REPLACED = 8  # replaced tokens remembered while still alive (sbc/reauth.py may need them to release the lock)
 
 
 class Driver(VendorDriver):
@@ -134,7 +134,7 @@ class Driver(VendorDriver):
                 self._check_lock_moved(http, old.token, renewed)
         except ApiAuthError:
             # No reply: the renewed token must not be lost for that. Unchecked, the next renewal asks again, and a
-            # change refused with 423 meanwhile is recovered by _sbc_reauth.py.
+            # change refused with 423 meanwhile is recovered by sbc/reauth.py.
             pass
 
     def _check_lock_moved(self, http, old_token, renewed):

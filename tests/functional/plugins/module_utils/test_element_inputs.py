@@ -14,7 +14,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_config import apply
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply
 
 
 def realm(identifier, **attributes):

@@ -21,7 +21,7 @@ import pytest
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard, release
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, lock_guard, release
 
 RETRIES = 2            # retries=2: at most three attempts
 BACKOFF = [0.5, 1.0]   # http_client's waits before retries 1 and 2 (recorded here, not slept)

@@ -14,12 +14,12 @@ import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils import _lock_keeper as lock_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import keeper as lock_keeper
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import (
     ALIVE, GONE, UNKNOWN, current_run, describe_process, run_state)
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, release, run_lock_guard
 
 
 @pytest.fixture
@@ -208,7 +208,7 @@ def test_keeper_stops_at_max_hold_and_when_its_run_is_gone(simulator, make, cloc
 KEEPER_STARTER = """
 import json, sys
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
-from ansible_collections.apiauth.vendors.plugins.module_utils._lock_keeper import ensure_keeper
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.keeper import ensure_keeper
 args = json.load(sys.stdin)
 session = VendorSession(vendor_settings('oracle_sbc', args['direct'], environ={}))
 print(json.dumps(ensure_keeper(session, args['run'], args['until'])))
@@ -264,7 +264,7 @@ def test_a_run_that_retakes_its_lock_after_a_fresh_login_still_owns_it(simulator
 
 def test_lock_guard_without_a_run_accepts_its_own_ancestors_only(simulator, make, other_live_run):
     """Modules without an action plugin (no _run) still refuse a lock that another run on this host holds."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import lock_guard
 
     acquire(make(), describe_process(os.getppid()))  # the process that started this one: as ansible-playbook to a module
     lock_guard(make().cached())

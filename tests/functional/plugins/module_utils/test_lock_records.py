@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import describe_process
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_fields_problem, release, run_lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import describe_process
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, lock_fields_problem, release, run_lock_guard
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard, release
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, lock_guard, release
 
 
 def kinds(sim, vendor):

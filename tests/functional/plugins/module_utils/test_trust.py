@@ -25,7 +25,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._token_record impo
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._http_client import Reply
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, lock_guard
 
 USERS = {
     'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},

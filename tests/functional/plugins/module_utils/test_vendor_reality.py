@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, wait_operation
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import acquire, lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire, lock_guard
 
 USERS = {
     'oracle_sbc': {'username': 'admin', 'password': 'sbc-admin-pass'},

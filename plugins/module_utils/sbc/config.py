@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - Python 2 targets
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import parse_xml_text
 from ansible_collections.apiauth.vendors.plugins.module_utils._request import call, describe_reply
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_lock import lock_guard
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import lock_guard
 
 ELEMENTS_PATH = 'configuration/configElements'
 METADATA_PATH = 'configuration/elementTypes/metadata'

@@ -13,7 +13,7 @@ which the keeper records on the token record for the run's next task to name, an
 
 A keeper serves the run that registered it and no other. The record names it with that run
 (``lock_keeper: {pid, start, run}``); a run that takes the lock from another run clears the name
-in the same cache transaction that records the lock (_sbc_lock.acquire), so it always starts a
+in the same cache transaction that records the lock (sbc.lock.acquire), so it always starts a
 keeper of its own, whatever state the other run's keeper is in. The keeper exits, leaving the
 lock as it is, as soon as:
 
@@ -43,7 +43,7 @@ import uuid
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, iso_time, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import GONE, process_stat, run_state, same_run
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import GONE, process_stat, run_state, same_run
 
 POLL = 1.0
 MIN_MARGIN = 2  # renew at least this long before expiry: a poll and a reply fit in it

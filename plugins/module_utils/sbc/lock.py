@@ -28,8 +28,8 @@ import uuid
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import iso_time
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._payload import reply_messages
-from ansible_collections.apiauth.vendors.plugins.module_utils._sbc_reauth import recover_lock, release_with_replaced, tell_renewal_as_login
-from ansible_collections.apiauth.vendors.plugins.module_utils._run_identity import (
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.reauth import recover_lock, release_with_replaced, tell_renewal_as_login
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import (
     ALIVE, GONE, describe_run, host_id, is_ancestor, run_state, same_run)
 
 
@@ -275,7 +275,7 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
             # Always named again: a token replaced by a fresh login on the way carries no lock state.
             since = holder.get('since') if state == SELF and isinstance(holder, dict) else None
             # In the same transaction: a keeper registered for another run is not this run's (it exits at its next
-            # poll), so this run starts its own whatever state that keeper is in (_lock_keeper.py).
+            # poll), so this run starts its own whatever state that keeper is in (sbc/keeper.py).
             keeper = {} if state == SELF else {'lock_keeper': None}
             before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_lost_detail=None,
                              lock_forced_by=None, lock_run=dict(run, since=since or clock()) if run else None, **keeper)
