@@ -141,10 +141,13 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
             now = clock()
             if now >= until:
                 return 'max_hold'
-            if not keep_lease(lease, run):  # before reading the record: one written back after a restart has its lease
+            kept = keep_lease(lease, run)  # before reading the record: one written back after a restart has its lease
+            if not kept:
                 return 'released'
             record = session.cached()
             if not _mine(record, run, now):
+                if kept == 'taken':
+                    give_lease_back(lease, run)
                 return 'released'
             if not _serves(record, run, me, now):
                 return 'superseded'

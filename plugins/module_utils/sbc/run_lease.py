@@ -47,11 +47,15 @@ def take_lease(lease, run, previous=None):
 
 
 def keep_lease(lease, run):
-    """The keeper's renewal: False when another run holds the lease. A lease that lapsed without a new holder (Redis
-    restarted empty, or the keeper paused past the TTL) is taken again: the record decides what the keeper keeps."""
+    """The keeper's renewal: 'renewed', 'taken' (it had lapsed without a new holder: Redis restarted empty, or the
+    keeper paused past the TTL; taken again before the record is read, so that a record written back after a restart
+    never names a run without a lease), or None when another run holds it. A keeper that then finds the lock no longer
+    its run's gives back a lease it has just taken: the next run need not wait for its TTL."""
     if lease is None or _id(run) is None:
-        return True
-    return lease.renew(_id(run), LEASE_TTL) or lease.acquire(_id(run), LEASE_TTL)
+        return 'renewed'
+    if lease.renew(_id(run), LEASE_TTL):
+        return 'renewed'
+    return 'taken' if lease.acquire(_id(run), LEASE_TTL) else None
 
 
 def give_lease_back(lease, run):
