@@ -78,7 +78,7 @@ def kill_node(node, proc):
 
 
 def logins(simulator):
-    return [e for e in sbc(simulator, 'login')]
+    return sbc(simulator, 'login')
 
 
 def keys_without_ttl(redis_server):
