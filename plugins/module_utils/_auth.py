@@ -244,6 +244,13 @@ class VendorSession(object):
         with self.cache.slot(self.key) as slot:
             yield slot
 
+    def lease(self, name):
+        """The store's lease ``name`` for this session's principal (``acquire``, ``renew``, ``release``, ``holder``);
+        None where there is no record (a ready token)."""
+        if self.key is None:
+            return None
+        return self.cache.lease('%s:%s' % (name, self.key))
+
     def send_as(self, method, path, token):
         """One call with ``token`` itself, not this session's current one (a token the record no longer names, or one
         not yet saved): no renewal, no second try, no guard."""

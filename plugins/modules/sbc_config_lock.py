@@ -27,6 +27,10 @@ description:
   - When the run holding the lock is gone (killed, crashed, an AWX job cancelled), the lock stays with the cached token
     until it expires, and the next run of the same user takes it over at once with that token (a warning says so, as
     the earlier change may be incomplete), without a new login and without waiting for the token to expire.
+  - With the shared token store (O(token_cache=redis)) this holds across execution nodes and containers. The run that
+    takes the lock holds a lease in the store that its keeper renews every second (5 s TTL); a run on another node
+    waits while that lease is held, and takes the lock over once it has expired (the job cancelled or killed, or its
+    node gone), with the shared token. In an AWX job the run is also named by the job (C(JOB_ID), C(AWX_HOST)).
   - O(state=absent) from a run that does not hold the lock leaves it held and warns, unless O(force=true). The lock of
     a run that is gone is released.
   - The keeper exits when the lock is released, when its run is gone, or O(max_hold) seconds after the run took the

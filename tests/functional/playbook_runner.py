@@ -51,6 +51,7 @@ class PlaybookRunner(object):
             for index in range(1, 11):
                 handle.write('host%02d ansible_connection=local ansible_python_interpreter=%s\n' % (index, sys.executable))
             handle.write('\n[all:vars]\nansible_python_interpreter=%s\n' % sys.executable)
+        self.prefix = []  # a command the plays run under (e.g. unshare, for a node of its own pid namespace)
         self.env = dict(os.environ)
         for name in list(self.env):
             if name.startswith(('ANSIBLE_', 'ORACLE_SBC_', 'BIGFIX_INVENTORY_', 'BIGID_', 'APIAUTH_')):
@@ -101,8 +102,8 @@ class PlaybookRunner(object):
                 os.unlink(path)
         with open(vars_file, 'w') as handle:
             json.dump(dict(extra_vars or {}, result_file=result_file, sim_url=self.sim.url), handle)
-        args = [ansible_playbook(), '-i', self.inventory, os.path.join(PLAYBOOKS, playbook), '--forks', str(forks),
-                '-e', '@' + vars_file]
+        args = self.prefix + [ansible_playbook(), '-i', self.inventory, os.path.join(PLAYBOOKS, playbook), '--forks',
+                              str(forks), '-e', '@' + vars_file]
         with open(log_file, 'w') as log:
             proc = subprocess.Popen(args, env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)

@@ -26,9 +26,14 @@ def test_each_run_that_takes_the_lock_from_the_run_before_gets_its_own_keeper(si
     """A relay of HANDOVERS + 1 runs: each takes the lock from the one before (waiting with poll_interval 1), pauses
     past two token lifetimes, then writes under require_lock. Two runs at a time, so each hand-over is run A (holding,
     then releasing) and run B (waiting, taking over within a second, pausing): HANDOVERS repetitions of row 1."""
+    relay(simulator, runner, HANDOVERS)
+
+
+def relay(simulator, runner, handovers):
+    """The relay of handovers + 1 runs (the Redis store's variant in test_lock_lease.py runs a shorter one)."""
     simulator.configure(sbc_token_lifetime=LIFETIME)
     legs, results = [], []
-    for index in range(HANDOVERS + 1):
+    for index in range(handovers + 1):
         flag = os.path.join(runner.workdir, 'taken-%d' % index)
         legs.append(runner.start('lock_relay.yml', 'leg%d' % index, {
             'tag': 'leg%d' % index, 'taken_flag': flag, 'pause_seconds': PAUSE, 'lifetime': LIFETIME, 'margin': RELAY_MARGIN}))
@@ -44,10 +49,10 @@ def test_each_run_that_takes_the_lock_from_the_run_before_gets_its_own_keeper(si
     # the new token (safe: the SBC refused it); what matters is that each run's write was applied under its lock.
     writes = [e for e in sbc(simulator, 'config_write') if e['status'] != 401]
     assert [(writer(e), e['status'], e['is_lock_owner']) for e in writes] == [
-        ('leg%d' % index, 200, True) for index in range(HANDOVERS + 1)]
+        ('leg%d' % index, 200, True) for index in range(handovers + 1)]
     pids = [result['keeper_pid'] for _code, _out, result in results]
     assert all(isinstance(pid, int) for pid in pids) and all(a != b for a, b in zip(pids, pids[1:])), pids
-    assert sum(1 for _code, _out, result in results if float(result['waited']) >= 1) >= HANDOVERS // 2, \
+    assert sum(1 for _code, _out, result in results if float(result['waited']) >= 1) >= handovers // 2, \
         'most runs should have waited for the run before (the hand-over this test is about)'
     assert [e['kind'] for e in sbc(simulator)].count('login') == 1, 'one login: the token (and the lock) was handed on'
     assert lock_free(simulator)

@@ -4,6 +4,7 @@
 import math
 
 import bulk_change
+import fleet_store
 import paged_read
 import store_hit
 
@@ -37,6 +38,8 @@ def acceptance(results):
         checks += store_hit.checks(results['store_hit'], _check)
     if 'paged_read' in results:
         checks += paged_read.checks(results['paged_read'])
+    if 'fleet_store' in results:
+        checks += fleet_store.checks(results['fleet_store'], _check)
     return sorted(checks, key=lambda check: check['item'])
 
 
@@ -130,6 +133,8 @@ def table(results):
         lines += store_hit.lines(results['store_hit'])
     if 'paged_read' in results:
         lines += paged_read.lines(results['paged_read'])
+    if 'fleet_store' in results:
+        lines += fleet_store.lines(results['fleet_store'])
     lines.append('Acceptance')
     for check in results['acceptance']:
         lines.append('  [%s] %d. %s: %s' % ('PASS' if check['pass'] else 'FAIL', check['item'], check['criterion'], check['detail']))

@@ -44,6 +44,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._errors import Api
 from ansible_collections.apiauth.vendors.plugins.module_utils._options import COMMON_OPTIONS
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import GONE, process_stat, run_state, same_run
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LockState
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_lease import give_lease_back, keep_lease, run_lease
 
 POLL = 1.0
 MIN_MARGIN = 2  # renew at least this long before expiry: a poll and a reply fit in it
@@ -133,15 +134,22 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
     if not _register(session, run, me, clock()):
         return 'superseded'
     margin = session.settings.refresh_margin
+    lease = run_lease(session)  # the shared store's: the run's ownership as other nodes see it (run_lease.py)
     try:
         while True:
             if run_state(run) == GONE:
+                give_lease_back(lease, run)  # certain here, on the run's host: a run elsewhere need not wait for the TTL
                 return 'run_gone'
             now = clock()
             if now >= until:
                 return 'max_hold'
+            kept = keep_lease(lease, run)  # before reading the record: one written back after a restart has its lease
+            if not kept:
+                return 'released'
             record = session.cached()
             if not _mine(record, run, now):
+                if kept == 'taken':
+                    give_lease_back(lease, run)
                 return 'released'
             if not _serves(record, run, me, now):
                 return 'superseded'

@@ -31,6 +31,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._request import Re
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.state import LOST_HOW, LockState
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_identity import (
     ALIVE, GONE, describe_run, host_id, is_ancestor, run_state, same_run)
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.run_lease import give_lease_back, lease_lapsed, run_lease, take_lease
 
 
 # Lock states of the cached record as seen by one run.
@@ -60,12 +61,13 @@ def _holds_lock(record, now):
     return bool(record is not None and LockState(record).locked and record.alive(now))
 
 
-def lock_state(record, run, now):
+def lock_state(record, run, now, lease=None):
     """(FREE|SELF|OTHER|ABANDONED, holder run) of the lock recorded in ``record``, for ``run``.
 
     OTHER is a run that is alive or cannot be checked from here; ABANDONED a run that is gone (or a
     record from before runs were recorded). ``run`` None (a module called without its action plugin)
-    counts a lock without a recorded run as its own.
+    counts a lock without a recorded run as its own. ``lease``: the shared store's run lease (run_lease.py), which
+    answers for a holder on another host or in another container.
     """
     if not _holds_lock(record, now):
         return FREE, None
@@ -74,7 +76,8 @@ def lock_state(record, run, now):
         return SELF, None
     if run is not None and same_run(holder, run):
         return SELF, holder
-    if holder is None or run_state(holder) == GONE:
+    state = run_state(holder) if holder is not None else GONE
+    if state == GONE or (state != ALIVE and lease_lapsed(lease, record, holder)):
         return ABANDONED, holder
     return OTHER, holder
 
@@ -212,10 +215,11 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
     warnings = []
     started = clock()
     orphan = None  # (holder, expiry) of a token that held our lock and that the SBC refused (see _orphaned)
+    lease = run_lease(session)
     for _round in range(10000):  # every round sends a request or sleeps; the bound only guards against a bug
         record = _lock_record(session, warnings)
         now = clock()
-        state, holder = lock_state(record, run, now)
+        state, holder = lock_state(record, run, now, lease)
         waited = now - started
         if state == SELF and check_mode:
             return _result(session, True, 'self', False, waited=0, warnings=warnings)
@@ -231,6 +235,9 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
                                vendor='oracle_sbc', reason='lock_held_by_run')
         if check_mode:
             return _result(session, True, 'self', True, waited=0, warnings=warnings)
+        if not take_lease(lease, run, holder if state == ABANDONED else None):
+            sleep(max(0.05, min(poll_interval, 1)))  # a run elsewhere took the lease first: it takes the lock over
+            continue
         reply = session.request('POST', 'configuration/lock')
         if reply.status == 204 or recover_lock(session, reply):
             # Confirmed (this run held it: the SBC answers 204 to the token holding the lock) or taken.
@@ -240,7 +247,8 @@ def acquire(session, run=None, wait_timeout=0, poll_interval=5, check_mode=False
             # poll), so this run starts its own whatever state that keeper is in (sbc/keeper.py).
             keeper = {} if state == SELF else {'lock_keeper': None}
             before = _commit(session, record, clock(), locked=True, lock_lost=False, lock_lost_detail=None,
-                             lock_forced_by=None, lock_run=dict(run, since=since or clock()) if run else None, **keeper)
+                             lock_forced_by=None, lock_run=dict(run, since=since or clock()) if run else None,
+                             lock_lease=lease is not None and run is not None, **keeper)
             if before is None:
                 continue  # another run changed the lock state meanwhile: look again
             lost = before.lost
@@ -321,15 +329,18 @@ def release(session, run=None, force=False, check_mode=False, clock=time.time):
     if check_mode:
         return _result(session, False, 'none', state != FREE, warnings=warnings)
     freed = dict(locked=False, lock_run=None, lock_keeper=None, lock_forced_by=dict(run) if state == OTHER and run else None)
+    lease = run_lease(session)
     try:
         reply = session.request('POST', 'configuration/unlock')
         words = ' '.join(reply_messages(reply)).lower()
         if reply.status == 204 or (reply.status == 423 and release_with_replaced(session)):
             _force_commit(session, lock_lost=False, **freed)
+            give_lease_back(lease, holder)
             tell_renewal_as_login(session)
             return _result(session, False, 'none', True, warnings=warnings)
         if reply.status == 423:
             _force_commit(session, **freed)
+            give_lease_back(lease, holder)
             if 'another user' in words:
                 return _result(session, False, 'other', False, warnings=[
                     'this session does not hold the configuration lock: another user or session holds it (%s)'

@@ -76,19 +76,36 @@ def _started_at(ticks):
     return None
 
 
+def awx_job(environ=None):
+    """The AWX (Automation Platform) job this process runs for, as '<AWX URL>/jobs/<id>', or None.
+
+    AWX puts JOB_ID (the job's id) and AWX_HOST (its own URL) in the environment of a job's ansible-playbook
+    (RunJob.build_env in awx/main/tasks/jobs.py). JOB_ID alone is not taken: other schedulers (Grid Engine) set it too.
+    """
+    environ = os.environ if environ is None else environ
+    job, awx = environ.get('JOB_ID', ''), environ.get('AWX_HOST', '')
+    return '%s/jobs/%s' % (awx.rstrip('/'), job) if job.isdigit() and awx.startswith(('http://', 'https://')) else None
+
+
 def describe_process(pid):
-    """The identity of process ``pid`` on this host as a JSON-able dict (what the lock record keeps)."""
+    """The identity of process ``pid`` on this host as a JSON-able dict (what the lock record keeps). Two runs are told
+    apart across nodes and containers by the AWX job where there is one, and always by host (boot id and pid
+    namespace), pid and start time."""
     stat = process_stat(pid)
     start = stat[1] if stat else None
     host = host_id()
-    return {
-        'id': '%s:%d:%s' % (host, pid, start),
+    job = awx_job()
+    identity = {
+        'id': '%s%s:%d:%s' % ('%s@' % job if job else '', host, pid, start),
         'host': host,
         'hostname': socket.gethostname(),
         'pid': pid,
         'start': start,
         'started_at': _started_at(start),
     }
+    if job:
+        identity['job'] = job
+    return identity
 
 
 def current_run():
@@ -148,4 +165,5 @@ def describe_run(run, principal=None):
     since = ''
     if run.get('started_at'):
         since = ' since %s' % datetime.datetime.fromtimestamp(run['started_at'], datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-    return 'run%s %s, pid %s%s' % (' of %s' % principal if principal else '', where, run.get('pid'), since)
+    job = ' (AWX job %s)' % run['job'] if isinstance(run.get('job'), str) else ''
+    return 'run%s %s, pid %s%s%s' % (' of %s' % principal if principal else '', where, run.get('pid'), since, job)

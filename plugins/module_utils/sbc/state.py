@@ -32,6 +32,7 @@ FIELDS = (
     'lock_lost_detail',  # str: what the keeper saw when it lost the lock
     'lock_forced_by',    # run: the run that released another run's lock with force=true
     'lock_keeper',       # {pid, start, run}: the keeper process of the run that holds the lock
+    'lock_lease',        # bool: the run holds the lock's run lease in the shared store (run_lease.py)
     'keeper_error',      # str: the keeper's last renewal that got no answer
     'replaced',          # [[token, expires_at], ...]: tokens renewals replaced, maybe still alive (reauth.py)
     'reauth_body',       # str: the re-authentication body shape the appliance took
@@ -76,6 +77,7 @@ def lock_fields_problem(data):
     """What is wrong with the lock fields of a token record's ``data`` (each has one type), or None."""
     checks = (
         ('locked', lambda v: isinstance(v, bool)),
+        ('lock_lease', lambda v: isinstance(v, bool)),
         ('lock_lost', lambda v: isinstance(v, bool) or v in LOST_HOW),
         ('lock_lost_detail', lambda v: isinstance(v, str)),
         ('lock_gen', lambda v: isinstance(v, str)),
