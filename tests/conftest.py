@@ -5,6 +5,7 @@ simulator_factory  call it with settings to get a dedicated started Simulator (s
 simulator_process  the simulator as a separate process (python tests/simulator), for out-of-process clients
 redis_server       a started redis-server of its own (tests/redis_server.py), stopped at teardown
 vendor_token       call it to get a new instance of the vendor_token lookup, loaded the way Ansible loads it
+child_env          the environment for a child Python process that imports the collection (ansible_collections.*)
 
 Shared by tests/unit and tests/functional. Plugin tests import the collection through Ansible's collection loader, as
 ansible-playbook and ansible-test do: installed here, before any test module imports ansible_collections.*, since a
@@ -104,3 +105,13 @@ def dead_run():
         proc.wait()
         return run
     return make
+
+
+@pytest.fixture
+def child_env():
+    """os.environ with PYTHONPATH leading to this tree's ansible_collections/ and this process's sys.path: a child
+    process does not inherit the collection loader that pytest or ansible-test units installed here."""
+    paths = [p for p in sys.path if p]
+    if os.sep + "ansible_collections" + os.sep in _HERE:
+        paths.insert(0, _HERE[:_HERE.rindex(os.sep + "ansible_collections" + os.sep)])
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths))

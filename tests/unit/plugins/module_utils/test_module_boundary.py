@@ -7,7 +7,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import subprocess
 import sys
 
@@ -41,22 +40,22 @@ with patch_module_args(args):
 '''
 
 
-def run(how):
+def run(how, env):
     proc = subprocess.run([sys.executable, '-c', SCRIPT, PASSWORD, ISSUED, how], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, timeout=60, env=dict(os.environ))
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=60, env=env)
     return proc, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_an_unexpected_exception_is_a_scrubbed_failure():
-    proc, result = run('crash')
+def test_an_unexpected_exception_is_a_scrubbed_failure(child_env):
+    proc, result = run('crash', child_env)
     assert result['failed'] and 'unexpected error in the module' in result['msg'] and 'RuntimeError' in result['msg']
     everything = proc.stdout + proc.stderr
     assert PASSWORD not in everything and ISSUED not in everything
     assert '********' in result['msg']
 
 
-def test_results_and_warnings_are_scrubbed_of_issued_tokens():
-    proc, result = run('exit')
+def test_results_and_warnings_are_scrubbed_of_issued_tokens(child_env):
+    proc, result = run('exit', child_env)
     assert result['data'] == {'token': '********'} and result['messages'] == ['quoted ********']
     assert 'the vendor said ********' in json.dumps(result['warnings'])  # a string, or an event from ansible-core 2.19
     assert ISSUED not in proc.stdout + proc.stderr

@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import subprocess
 import sys
 
@@ -71,10 +70,10 @@ finally:
 '''
 
 
-def peak_ratio(kind, size=20 * MB):
+def peak_ratio(kind, env, size=20 * MB):
     """Peak RSS growth while reading and describing a reply of ``kind``, over the reply's size."""
     proc = subprocess.run([sys.executable, '-c', CLIENT, SERVER, kind, str(size)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, timeout=120, env=dict(os.environ))
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     measured = json.loads(proc.stdout.strip().splitlines()[-1])
     return measured['grew'] / measured['size']
@@ -86,6 +85,6 @@ def peak_ratio(kind, size=20 * MB):
     ('xml_text', 3.5),  # ElementTree joins a text node's pieces: text, pieces and the joined string
     ('json_rows', 8.0),  # one parse: the objects are ~4.8x the text by themselves; two parses were 11.5x
 ])
-def test_reply_memory_stays_within_its_bound(kind, bound):
-    ratio = peak_ratio(kind)
+def test_reply_memory_stays_within_its_bound(kind, bound, child_env):
+    ratio = peak_ratio(kind, child_env)
     assert ratio <= bound, 'a 20 MB %s reply grew the process by %.1f times its size' % (kind, ratio)
