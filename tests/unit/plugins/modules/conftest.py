@@ -7,7 +7,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import subprocess
 import sys
 
@@ -30,11 +29,11 @@ with patch_module_args(args):
 
 
 @pytest.fixture
-def run_module(tmp_path):
+def run_module(tmp_path, child_env):
     """run_module(name, **args) -> the module's result (a dict); the token cache in a directory of this test."""
     def run(name, **args):
         args.setdefault('token_cache_dir', str(tmp_path / 'cache'))
-        env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ORACLE_SBC_', 'BIGID_', 'BIGFIX_', 'APIAUTH_')))
+        env = dict((k, v) for k, v in child_env.items() if not k.startswith(('ORACLE_SBC_', 'BIGID_', 'BIGFIX_', 'APIAUTH_')))
         proc = subprocess.run([sys.executable, '-c', SCRIPT, name, json.dumps(args)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, universal_newlines=True, timeout=60, env=env, check=False)
         lines = proc.stdout.strip().splitlines()
