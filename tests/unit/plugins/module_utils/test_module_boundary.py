@@ -42,7 +42,7 @@ with patch_module_args(args):
 
 def run(how, env):
     proc = subprocess.run([sys.executable, '-c', SCRIPT, PASSWORD, ISSUED, how], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, timeout=60, env=env)
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=60, env=env, check=False)
     return proc, json.loads(proc.stdout.strip().splitlines()[-1])
 
 

@@ -33,4 +33,4 @@ def test_short_and_empty_secrets_are_not_masked():
 def test_str_subclasses_keep_their_type():
     class Marked(str):
         pass
-    assert type(scrub(Marked('x ' + TOKEN), [TOKEN])) is Marked
+    assert scrub(Marked("x " + TOKEN), [TOKEN]).__class__ is Marked
