@@ -143,10 +143,18 @@ def keep(session, run, until, me=None, poll=POLL, clock=time.time, sleep=time.sl
             now = clock()
             if now >= until:
                 return 'max_hold'
-            kept = keep_lease(lease, run)  # before reading the record: one written back after a restart has its lease
+            try:
+                kept = keep_lease(lease, run)  # before reading the record: one written back after a restart has its lease
+                record = session.cached() if kept else None
+            except ApiAuthError as exc:
+                if exc.reason != 'cache':
+                    raise
+                # The store did not answer (Redis restarting): the record this process holds is written back once it
+                # answers again (_store_redis.py), so the next poll tries again rather than deserting the run.
+                sleep(poll)
+                continue
             if not kept:
                 return 'released'
-            record = session.cached()
             if not _mine(record, run, now):
                 if kept == 'taken':
                     give_lease_back(lease, run)
