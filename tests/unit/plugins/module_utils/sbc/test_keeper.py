@@ -48,6 +48,7 @@ def test_the_keeper_outlasts_a_store_that_does_not_answer_for_a_while():
     record = TokenRecord('held-token', expires_at=time.time() + 600, data={'locked': True, 'lock_run': run})
     session = StoreAway(record, failures=3)
     ticks = iter(range(100))
+
     def clock():
         return time.time() + next(ticks) * 0.001
 
