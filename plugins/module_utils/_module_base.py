@@ -7,9 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import sys
 import traceback
 
+from ansible.module_utils.ansible_release import __version__ as core_version
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
@@ -59,6 +61,23 @@ def build_module(argument_spec, keep=(), **kwargs):
 _CURRENT = []  # the boundary of the module this process runs (one per process)
 
 
+_CORE = tuple(int(part) for part in re.findall(r'\d+', core_version)[:2])
+
+
+def _adds_exception(module):
+    """Whether fail_json would add the exception being handled to the result itself, unscrubbed: ansible-core 2.19
+    and later always capture it; earlier releases only with debug or at -vvv."""
+    return _CORE >= (2, 19) or getattr(module, '_debug', False) or getattr(module, '_verbosity', 0) >= 3
+
+
+def _exception_text():
+    """The exception being handled as fail_json would record it: the whole exception from 2.19 on, the frames only
+    before (format_tb, as ansible-core 2.16 to 2.18 do)."""
+    if _CORE >= (2, 19):
+        return ''.join(traceback.format_exception(*sys.exc_info()))
+    return ''.join(traceback.format_tb(sys.exc_info()[2]))
+
+
 class _Boundary(object):
     """The one place a module's output is scrubbed. It wraps the module's exit_json, fail_json, warn and deprecate,
     and turns an unexpected exception into a failure (a traceback would bypass the rest). The secrets are
@@ -76,8 +95,8 @@ class _Boundary(object):
             exit_json(**self.scrub(result))
 
         def scrubbed_fail(msg=None, **result):
-            if 'exception' not in result and sys.exc_info()[1] is not None:
-                result['exception'] = ''.join(traceback.format_exception(*sys.exc_info()))  # what Ansible adds, scrubbed
+            if 'exception' not in result and sys.exc_info()[1] is not None and _adds_exception(module):
+                result['exception'] = _exception_text()  # what Ansible would add, scrubbed
             result = self.scrub(dict(result, msg=msg))
             fail_json(**result)
 
