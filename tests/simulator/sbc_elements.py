@@ -315,6 +315,28 @@ def _merge_subs(current, given, mode):
     return merged
 
 
+def _seed_element(etype, given, depth):
+    """An Element from a seed entry: (name, value) pairs or a mapping whose list-of-mappings values are
+    sub-elements of that type (recursively) and whose list-of-texts values are multi-valued attributes."""
+    if depth > MAX_DEPTH:
+        raise ValueError("seeded sub-elements nested too deep")
+    attrs, subs = [], []
+    for name, value in (given.items() if isinstance(given, dict) else given):
+        if isinstance(value, (list, tuple)) and value and all(isinstance(item, dict) for item in value):
+            subs.extend(_seed_element(name, item, depth + 1) for item in value)
+        elif isinstance(value, (list, tuple)):
+            attrs.extend((name, _seed_text(item)) for item in value)
+        else:
+            attrs.append((name, _seed_text(value)))
+    return Element(etype, attrs, subs)
+
+
+def _seed_text(value):
+    if isinstance(value, (dict, list, tuple)):
+        raise ValueError("a seeded attribute value must be text, a list of texts or a list of mappings")
+    return value if isinstance(value, str) else str(value)
+
+
 class ConfigStore:
     """The candidate, saved and running configurations: {elementType: {key: Element}} (a singleton's key is '')."""
 
@@ -330,11 +352,12 @@ class ConfigStore:
 
     def seed(self, etype, elements):
         """Put elements straight into the candidate configuration (tests and benchmarks: no HTTP, no journal).
-        Each is [(attribute, value), ...] or a mapping; existing elements of the same key are replaced."""
+        Each is [(attribute, value), ...] or a mapping, in the desired-state shape: a list of texts is a multi-valued
+        attribute, a list of mappings the sub-elements of that type (nested the same way). Existing elements of the
+        same key are replaced."""
         store = self.candidate.setdefault(etype, {})
         for attrs in elements:
-            attrs = list(attrs.items()) if isinstance(attrs, dict) else list(attrs)
-            element = Element(etype, attrs)
+            element = _seed_element(etype, attrs, 1)
             store[element.key()] = element
 
     def save(self):
