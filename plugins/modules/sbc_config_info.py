@@ -16,7 +16,13 @@ description:
   - Reads the elements of one type from C(configuration/configElements), from the candidate configuration (the one
     being edited) or the running one, all of them or those matching O(key), and returns each as a mapping of
     attribute name to value (a list for a multi-valued attribute).
-  - Reads page by page (C(offset), C(maxElements)); needs no configuration lock.
+  - Sub-elements are returned inside their element's RV(elements[].attributes), under their sub-element type's name
+    as a list of mappings of the same kind, nested as the SBC nests them: the shape
+    M(apiauth.vendors.sbc_config_element) takes. RV(elements) can be given back to it as its O(apiauth.vendors.sbc_config_element#module:elements)
+    unchanged and changes nothing, which is how a configuration is backed up and checked for drift.
+  - A singleton type (C(sip-config), C(system-config), C(media-manager), C(session-router)) returns its one element,
+    or none when it is not configured.
+  - Reads page by page as the appliance pages (its next-page links, else C(offset)); needs no configuration lock.
 options:
   element_type:
     description: The element type, e.g. V(realm-config) or V(session-agent).
@@ -66,6 +72,19 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ realms.elements | map(attribute='attributes') | map(attribute='identifier') | list }}"
 
+- name: Back up the sip-interfaces, their sip-ports included, to a file
+  apiauth.vendors.sbc_config_info:
+    element_type: sip-interface
+  delegate_to: localhost
+  register: sip_interfaces
+
+- name: Write them where a later run can give them back to sbc_config_element
+  ansible.builtin.copy:
+    content: "{{ sip_interfaces.elements | to_nice_yaml }}"
+    dest: backup/sip-interface.yml
+    mode: "0600"
+  delegate_to: localhost
+
 - name: One session agent by its key
   apiauth.vendors.sbc_config_info:
     element_type: session-agent
@@ -87,13 +106,12 @@ elements:
       type: str
       sample: realm-config
     attributes:
-      description: Attribute name to value (a list for a multi-valued attribute).
+      description:
+        - Attribute name to value (a list of texts for a multi-valued attribute).
+        - Sub-elements under their sub-element type's name, as a list of mappings of the same kind.
       type: dict
-      sample: {"identifier": "core", "network-interfaces": "M00:0", "description": "core realm"}
-    has_sub_elements:
-      description: Whether the element has sub-elements (not returned by this module).
-      type: bool
-      sample: false
+      sample: {"realm-id": "core", "description": "core trunk",
+               "sip-port": [{"address": "192.0.2.1", "port": "5060", "transport-protocol": "UDP"}]}
 count:
   description: How many elements were found.
   returned: always
@@ -103,7 +121,8 @@ count:
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils._module_base import build_module, fail, open_session, run_main
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import read_type
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_keys import SINGLETONS
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import read_type
 
 
 def main():
@@ -123,11 +142,10 @@ def main():
     try:
         filters = dict((str(name), str(value)) for name, value in (params['key'] or {}).items())
         found = read_type(session, params['element_type'], running=params['running'], filters=filters,
-                          page_size=params['page_size'])
+                          page_size=params['page_size'], singleton=params['element_type'] in SINGLETONS and not filters)
     except ApiAuthError as exc:
         fail(module, exc)
-    elements = [dict(element_type=etype or params['element_type'], attributes=attrs, has_sub_elements=sub)
-                for etype, attrs, sub in found]
+    elements = [dict(element_type=etype or params['element_type'], attributes=attrs) for etype, attrs, _sub in found]
     module.exit_json(changed=False, elements=elements, count=len(elements))
 
 

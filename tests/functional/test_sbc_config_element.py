@@ -84,8 +84,8 @@ def test_fifty_elements_then_nothing_then_one_attribute(simulator, runner):
     assert result['result']['diff'] == [{
         'before': {'identifier': 'peer-07', 'description': 'peer 7'},
         'after': {'identifier': 'peer-07', 'description': 'renamed peer'},
-        'before_header': 'realm-config identifier=peer-07 (before)',
-        'after_header': 'realm-config identifier=peer-07 (after)'}]
+        'before_header': 'realm-config[identifier=peer-07] (before)',
+        'after_header': 'realm-config[identifier=peer-07] (after)'}]
     assert '-    "description": "peer 7"' in proc.stdout and '+    "description": "renamed peer"' in proc.stdout, explain(proc)
     assert 'network-interfaces' not in proc.stdout.split('TASK [apiauth.vendors.sbc_locked_change : Apply the desired')[1].split('TASK')[0]
     updated = [r for r in result['result']['results'] if r['changed']]
@@ -117,14 +117,15 @@ def test_mixed_present_absent_and_a_refused_element_stops_the_run(simulator, run
     proc, result = runner.run('elements_change.yml', extra_vars={'elements': elements})
     assert proc.returncode == 0, explain(proc)
     failure = result['failure']
-    assert failure and 'session-agent hostname=bad.example.com' in failure, failure
+    assert failure and 'session-agent[hostname=bad.example.com]' in failure, failure
     assert "Invalid value '99999' for attribute 'port' of session-agent" in failure, failure
     assert 'configuration lock was released' in failure, failure
     done = [(e['method'], e['status']) for e in writes(simulator)]
-    assert done == [('POST', 200), ('DELETE', 204), ('POST', 400)], done
+    # creates and updates first, in list order; the deletes would come after them, in reverse list order
+    assert done == [('POST', 200), ('POST', 400)], done
     assert management(simulator) == [], 'nothing is verified or saved after a failure'
     assert sbc(simulator)[-1]['kind'] == 'unlock' and sbc(simulator)[-1]['status'] == 204
-    assert simulator.state_snapshot()['config']['elements']['realm-config'] == ['core', 'edge-1']
+    assert simulator.state_snapshot()['config']['elements']['realm-config'] == ['core', 'edge-1', 'peer']
     assert lock_free(simulator)
 
 
@@ -158,7 +159,7 @@ def test_modules_on_their_own(simulator, runner):
     assert result['unlocked']['failed'] is True and 'does not hold the configuration lock' in result['unlocked']['msg']
     assert result['checked']['changed'] is True and result['checked']['writes'] == 0
     assert result['created']['changed'] is True and result['created']['management'] == ['save', 'activate']
-    assert result['one']['elements'] == [{'element_type': 'realm-config', 'has_sub_elements': False,
+    assert result['one']['elements'] == [{'element_type': 'realm-config',
                                           'attributes': {'identifier': 'solo', 'description': 'one realm'}}]
     assert result['none_found'] == 0
     writes = sbc(simulator, 'config_write')

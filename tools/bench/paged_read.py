@@ -21,7 +21,7 @@ RATIO_MAX = 1.2  # issue 20 acceptance: at most 1.2x the floor
 
 
 def _timed_reads(ctx, url, session, expected):
-    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import read_type
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import read_type
     seconds, reads = [], []
     for _repeat in range(REPEATS):
         ctx.sim.control(url, 'DELETE', 'journal')
@@ -36,7 +36,7 @@ def _timed_reads(ctx, url, session, expected):
 
 def _timed_wire(session, pages):
     """Median seconds of ``pages`` sequential GETs of a one-element page (the same request path as read_type)."""
-    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import ELEMENTS_PATH, _send_page
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import ELEMENTS_PATH, _send_page
     seconds = []
     for _repeat in range(REPEATS):
         started = time.perf_counter()

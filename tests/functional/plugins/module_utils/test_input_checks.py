@@ -15,7 +15,8 @@ import os
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply, read_type
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import read_type
 
 
 @pytest.mark.parametrize('version', ['../../_sim/reset#', 'v1.2/../../rest/v1.1', 'v1.2?x=1', 'v1.2#', 'v1.2\n',

@@ -12,7 +12,8 @@ import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply, read_type
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import read_type
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import acquire
 
 
@@ -98,7 +99,7 @@ class Replies(object):
 
 
 def fake(monkeypatch, pages):
-    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config as _sbc_config
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config_read as _sbc_config
     replies = Replies(pages)
     monkeypatch.setattr(_sbc_config, '_send_page', replies)
     return replies
@@ -120,7 +121,7 @@ def test_next_page_links_are_followed_only_on_the_appliance(simulator, session, 
 
 
 def test_pages_are_bounded_and_a_link_loop_is_an_error(simulator, session, monkeypatch):
-    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config as _sbc_config
+    from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config_read as _sbc_config
     monkeypatch.setattr(_sbc_config, 'MAX_PAGES', 5)
     fake(monkeypatch, [([], ['e%d' % n]) for n in range(10)])  # offset only, never an empty page
     with pytest.raises(ApiAuthError) as caught:

@@ -8,8 +8,10 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils import _payload
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config as sbc_config
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import element_body, metadata_keys, parse_elements
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config_read as sbc_config
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_keys import metadata_keys
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_plan import element_body
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import parse_elements
 from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
 
 
