@@ -78,8 +78,7 @@ def writes(sim):
 
 @pytest.mark.parametrize('settings', [
     pytest.param({}, id='subElementType-attributes'),
-    pytest.param({'sbc_multivalue': 'values'}, id='multivalue-values'),
-    pytest.param({'sbc_subelement_tag': 'elementType'}, id='tag-elementType'),
+    pytest.param({'sbc_multivalue': 'values', 'sbc_subelement_tag': 'elementType'}, id='values-elementType'),
 ])
 def test_what_info_returns_changes_nothing_when_handed_back(simulator, runner, settings):
     simulator.configure(**settings)
