@@ -192,3 +192,20 @@ def test_a_singleton_is_created_when_absent_and_edited_when_present(simulator, r
     assert diff_headers(result) == ['sip-config (before)']
     attrs = dict(stored(simulator, 'sip-config')[''][1])
     assert attrs['registrar-domain'] == '*' and attrs['sip-message-len'] == '8192'
+
+
+def test_the_role_takes_sub_element_keys_for_a_type_nothing_else_describes(simulator, runner):
+    """rate-constraints: neither the built-in table nor the simulator's metadata names its keys; the entry does."""
+    hostname = 'sa1.peer2.example.com'
+    with simulator.state.lock:
+        simulator.state.config.seed('session-agent', [{'hostname': hostname, 'port': '5060', 'rate-constraints': [
+            {'name': 'invite', 'method': 'INVITE', 'max-inbound-burst-rate': '10'},
+            {'name': 'register', 'method': 'REGISTER', 'max-inbound-burst-rate': '10'}]}])
+    desired = [{'element_type': 'session-agent', 'sub_element_keys': {'rate-constraints': ['name']}, 'attributes': {
+        'hostname': hostname, 'rate-constraints': [{'name': 'invite', 'method': 'INVITE', 'max-inbound-burst-rate': 20}]}}]
+    _proc, result = run(runner, desired)
+    assert writes(simulator) == ['PUT'], result
+    path = 'session-agent[hostname=%s].rate-constraints[name=%%s]' % hostname
+    assert sorted(sub_paths(result)) == [(path % 'invite', 'update'), (path % 'register', 'delete')]
+    (agent,) = stored(simulator, 'session-agent').values()
+    assert [dict(attrs)['max-inbound-burst-rate'] for _etype, attrs, _subs in agent[2]] == ['20']
