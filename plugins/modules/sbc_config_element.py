@@ -31,10 +31,10 @@ description:
     the complete list of that type on its parent (items the SBC has but the list leaves out are removed); a
     sub-element type not mentioned is left alone. Items are matched by their key attributes, so a re-ordered list is
     no change, and only what differs is sent.
-  - Singleton element types (no key attributes, one instance: C(sip-config), C(system-config), C(media-manager),
-    C(session-router), or any type whose metadata flags no key) are managed as that one instance: created when absent
-    (C(POST) of the element type, then C(PUT) of the attributes), changed by C(PUT).
-  - Within one run, creates and updates are sent in the order of O(elements), deletes in the reverse order: list a
+  - Singleton element types (no key attributes and one instance, such as C(sip-config), C(system-config), C(media-manager),
+    C(session-router), or any type whose metadata flags no key) are managed as that one instance. It is created when absent
+    (C(POST) of the element type, then C(PUT) of the attributes) and changed by C(PUT).
+  - Within one run, creates and updates are sent in the order of O(elements), deletes in the reverse order. List a
     realm before the sip-interface that uses it, and it is created first and deleted last.
   - What M(apiauth.vendors.sbc_config_info) returns for a type can be given back as O(elements) unchanged, and
     changes nothing; the collection's C(examples/sbc_backup_and_drift.yml) backs a configuration up and reports drift

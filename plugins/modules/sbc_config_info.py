@@ -17,9 +17,9 @@ description:
     being edited) or the running one, all of them or those matching O(key), and returns each as a mapping of
     attribute name to value (a list for a multi-valued attribute).
   - Sub-elements are returned inside their element's RV(elements[].attributes), under their sub-element type's name
-    as a list of mappings of the same kind, nested as the SBC nests them: the shape
-    M(apiauth.vendors.sbc_config_element) takes. RV(elements) can be given back to it as its O(apiauth.vendors.sbc_config_element#module:elements)
-    unchanged and changes nothing, which is how a configuration is backed up and checked for drift.
+    as a list of mappings of the same kind, nested as the SBC nests them, which is the shape
+    M(apiauth.vendors.sbc_config_element) takes. RV(elements) can be given back to it as its
+    O(apiauth.vendors.sbc_config_element#module:elements) unchanged and changes nothing, which is how a configuration is backed up and checked for drift.
   - A singleton type (C(sip-config), C(system-config), C(media-manager), C(session-router)) returns its one element,
     or none when it is not configured.
   - Reads page by page as the appliance pages (its next-page links, else C(offset)); needs no configuration lock.

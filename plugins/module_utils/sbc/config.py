@@ -22,7 +22,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._request import ca
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_desired import Desired, check_spec
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_keys import KeyBook, config_error
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_plan import (
-    diff_entries, element_body, merge_tree, plan, removals_left)
+    diff_entries, element_body, key_values, merge_tree, plan, removals_left)
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import ELEMENTS_PATH, _parse_page, read_type
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import lock_guard
 
@@ -120,7 +120,7 @@ def _read_current(session, desired):
     for element_type in sorted(type_keys):
         keys = type_keys[element_type]
         for _etype, attrs, _sub in read_type(session, element_type, singleton=not keys):
-            current.setdefault((element_type, tuple(attrs.get(key) for key in keys)), attrs)
+            current.setdefault((element_type, key_values(attrs, keys)), attrs)
     return current
 
 

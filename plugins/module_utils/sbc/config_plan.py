@@ -30,10 +30,15 @@ def _subs_of(attributes, sub_type):
     return value if is_sub_list(value) else []
 
 
+def key_values(attributes, keys):
+    """The key of an element as read; a list where a key should be (an odd reply) is compared as its text."""
+    return tuple(repr(value) if isinstance(value, list) else value for value in (attributes.get(key) for key in keys))
+
+
 def _index(items, keys):
     found = {}
     for item in items:
-        found.setdefault(tuple(item.get(key) for key in keys), item)
+        found.setdefault(key_values(item, keys), item)
     return found
 
 

@@ -78,3 +78,10 @@ def test_an_item_sent_again_keeps_what_the_desired_state_does_not_name():
     wanted = {'realm-id': 'peer-2', 'sip-port': [dict(TRUNK['sip-port'][1], **{'tls-profile': 'u'})]}
     merged = merge_tree(current, wanted, SUB_KEY_ATTRIBUTES.get)
     assert merged['sip-port'] == [dict(TRUNK['sip-port'][1], **{'tls-profile': 'u', 'trust-mode': 'all'})]
+
+
+def test_an_odd_reply_with_a_list_where_a_key_should_be_is_compared_not_a_crash():
+    current = {'realm-id': 'peer-2', 'sip-port': [{'address': ['a', 'b'], 'port': '5060', 'transport-protocol': 'UDP'}]}
+    wanted = {'realm-id': 'peer-2', 'sip-port': [{'address': 'a', 'port': '5060', 'transport-protocol': 'UDP'}]}
+    result = plan(desired(wanted), current)
+    assert [change['action'] for change in result['changed_sub_elements']] == ['create', 'delete']
