@@ -37,8 +37,8 @@ description:
   - Within one run, creates and updates are sent in the order of O(elements), deletes in the reverse order. List a
     realm before the sip-interface that uses it, and it is created first and deleted last.
   - What M(apiauth.vendors.sbc_config_info) returns for a type can be given back as O(elements) unchanged, and
-    changes nothing; the collection's C(examples/sbc_backup_and_drift.yml) backs a configuration up and reports drift
-    that way.
+    changes nothing; the collection's playbook C(apiauth.vendors.sbc_backup_and_drift) backs a configuration up and
+    reports drift that way.
 options:
   element_type:
     description:

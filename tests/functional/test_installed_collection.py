@@ -102,7 +102,7 @@ def user(installed, simulator, tmp_path):
 
 def test_the_tarball_ships_what_the_docs_tell_users_to_run(installed):
     _collections, _root, members = installed
-    for path in ('playbooks/check_appliance.yml', 'roles/sbc_locked_change/meta/argument_specs.yml',
+    for path in ('playbooks/check_appliance.yml', 'playbooks/sbc_backup_and_drift.yml', 'roles/sbc_locked_change/meta/argument_specs.yml',
                  'plugins/lookup/vendor_token.py', 'extensions/awx/credential_types/oracle_sbc.yml') + tuple(
                      'extensions/awx/job_templates/' + name for name in JOB_TEMPLATES) + tuple(
                      'plugins/modules/%s.py' % name for name in MODULES):
