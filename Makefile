@@ -103,7 +103,9 @@ ansible-test-units: collection offline-ansible-test redis-server
 
 # The functional tests mostly wait (ansible-playbook runs, token lifetimes, lock hand-overs: load about 1 on two cores
 # with one process), so they run on FUNCTIONAL_WORKERS pytest-xdist workers, each with its own simulator, temporary
-# directories and redis-servers on free ports; tests/functional/conftest.py hands out the longest first.
+# directories and redis-servers on free ports; tests/functional/conftest.py hands out the longest first. The lock and
+# keeper tests pass side by side (all of them at once on four workers, load 4-5); a test that must not run beside
+# others would take @pytest.mark.xdist_group.
 FUNCTIONAL_WORKERS ?= 3
 functional: collection redis-server
 	$(START) $(IN_COLLECTION) $(PYTEST) -n $(FUNCTIONAL_WORKERS) --dist loadgroup tests/functional $(DONE)
