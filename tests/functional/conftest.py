@@ -14,7 +14,7 @@ from playbook_runner import PlaybookRunner, collections_path
 # (lock relays, pauses over token lifetimes) are handed out first, longest first, so that the short tests fill the
 # workers around them instead of one long test starting last and running alone.
 LONG_FIRST = ('test_lock_handover.py', 'test_lock_lease.py', 'test_sbc_lock.py', 'test_sbc_lock_runs.py',
-              'test_sbc_config_element.py', 'test_lock_loss.py')
+              'test_sbc_config_element.py', 'test_sbc_sip_trunk.py', 'test_sbc_config_roundtrip.py', 'test_lock_loss.py')
 
 
 def pytest_collection_modifyitems(items):
