@@ -149,7 +149,8 @@ notes:
     and sub-elements as read and the desired ones applied.
   - An SBC that merges a C(PUT)'s sub-elements by key instead of replacing the type's list cannot remove one that way;
     the module sees it in the C(PUT) reply, which carries the complete element, and then deletes the element and
-    creates it again complete (in the candidate configuration), with a warning.
+    creates it again complete (in the candidate configuration), with a warning. If the SBC refuses that C(DELETE), the
+    task fails saying that the C(PUT) applied every change but the removal.
 seealso:
   - module: apiauth.vendors.sbc_config_info
   - module: apiauth.vendors.sbc_config_lock

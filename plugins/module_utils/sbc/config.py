@@ -101,7 +101,16 @@ def _write(session, desired, result, current):
     # element is deleted and created again, complete, in the candidate configuration (nothing runs it until activate).
     session.warn('%s: the SBC kept %s after a PUT that left it out (it merges sub-elements by key); the element was '
                  'deleted and created again with its complete configuration to remove it' % (desired.label, ', '.join(left)))
-    _send(session, 'DELETE', desired)
+    try:
+        _send(session, 'DELETE', desired)
+    except ApiAuthError as exc:
+        # Nothing is lost: the PUT applied everything but the removal, and the element is as it was after it.
+        exc.message = ('the PUT applied every change but the removal of %s, which this SBC keeps (it merges '
+                       'sub-elements by key); deleting the element to create it again without them was refused: %s. '
+                       'Remove them on the appliance (ACLI or Web GUI)' % (', '.join(left), exc.message))
+        exc.args = (exc.message,)
+        exc.applied = 1
+        raise
     _send(session, 'POST', desired, merge_tree(current, desired.attributes, desired.sub_keys))
     return 3
 
@@ -148,6 +157,7 @@ def apply(session, specs, check_mode=False, management=(), force_management=Fals
         try:
             writes += _write(session, item, results[number], now)
         except ApiAuthError as exc:
+            writes += getattr(exc, 'applied', 0)
             exc.message = '%s: %s' % (item.label, exc.message)
             exc.args = (exc.message,)
             exc.result = dict(changed=writes > 0, writes=writes,

@@ -113,6 +113,20 @@ def test_a_sub_element_left_out_is_removed_and_only_that_one(simulator, session,
     assert apply(session, [sip_interface(PORT_UDP)])['writes'] == 0
 
 
+def test_a_merging_sbc_that_refuses_to_delete_the_element_is_explained(simulator, session):
+    simulator.configure(sbc_put_subelements='merge')
+    apply(session, [sip_interface(PORT_UDP, PORT_TLS, description='trunk')])
+    simulator.clear_journal()
+    simulator.configure(faults=[{'path': 'configElements', 'method': 'DELETE', 'action': 'status', 'status': 409}])
+    with pytest.raises(ApiAuthError) as caught:
+        apply(session, [sip_interface(PORT_UDP, description='renamed')])
+    message = caught.value.message
+    assert 'applied every change but the removal of ' + TLS_PATH in message and 'Remove them on the appliance' in message
+    assert caught.value.result['writes'] == 1 and caught.value.result['changed'] is True
+    assert writes(simulator) == [('PUT', 200), ('DELETE', 409)]
+    assert stored(simulator, 'sip-interface', 'peer-2')[0]['description'] == 'renamed' and len(ports_of(simulator)) == 2
+
+
 def test_a_sub_element_type_not_mentioned_is_left_alone(simulator, session):
     apply(session, [sip_interface(PORT_UDP, PORT_TLS)])
     simulator.clear_journal()
