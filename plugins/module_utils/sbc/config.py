@@ -22,7 +22,7 @@ from ansible_collections.apiauth.vendors.plugins.module_utils._request import ca
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_desired import Desired, check_spec
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_keys import KeyBook, config_error
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_plan import (
-    diff_entries, element_body, key_values, merge_tree, plan, removals_left)
+    diff_entries, element_body, key_values, plan, removals_left)
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import ELEMENTS_PATH, _parse_page, read_type
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.lock import lock_guard
 
@@ -56,7 +56,7 @@ def desired_elements(session, specs, book=None):
             return book.sub_keys(_type, sub_type, _given, where)
         desired = Desired(element_type, spec.get('attributes'), keys, state, index, sub_keys)
         if (element_type, desired.key) in seen:
-            raise config_error('element %d: %s is also element %d; give each element once' % (index, desired.label, seen[(element_type, desired.key)]))
+            raise config_error('element %d: %s is also element %d; give each element once' % (index, desired.path, seen[(element_type, desired.key)]))
         seen[(element_type, desired.key)] = index
         wanted.append(desired)
     return wanted
@@ -71,7 +71,7 @@ def _send(session, method, desired, attributes=None):
                                headers=_XML, guard=lock_guard)[1])
 
 
-def _write(session, desired, result, current):
+def _write(session, desired, result):
     """The requests that apply one element's change; how many were sent."""
     if result['action'] == 'delete':
         try:
@@ -100,7 +100,7 @@ def _write(session, desired, result, current):
     # This SBC merged the sub-elements by key instead of replacing the type's list: a PUT cannot remove one. The
     # element is deleted and created again, complete, in the candidate configuration (nothing runs it until activate).
     session.warn('%s: the SBC kept %s after a PUT that left it out (it merges sub-elements by key); the element was '
-                 'deleted and created again with its complete configuration to remove it' % (desired.label, ', '.join(left)))
+                 'deleted and created again with its complete configuration to remove it' % (desired.path, ', '.join(left)))
     try:
         _send(session, 'DELETE', desired)
     except ApiAuthError as exc:
@@ -111,7 +111,7 @@ def _write(session, desired, result, current):
         exc.args = (exc.message,)
         exc.applied = 1
         raise
-    _send(session, 'POST', desired, merge_tree(current, desired.attributes, desired.sub_keys))
+    _send(session, 'POST', desired, result['_full'])
     return 3
 
 
@@ -147,18 +147,17 @@ def apply(session, specs, check_mode=False, management=(), force_management=Fals
     if not check_mode:
         lock_guard(session.token())
     current = _read_current(session, desired)
-    planned = [(item, current.get((item.element_type, item.key))) for item in desired]
-    results = [plan(item, now) for item, now in planned]
+    results = [plan(item, current.get((item.element_type, item.key))) for item in desired]
     steps = [n for n, result in enumerate(results) if result['action'] in ('create', 'update')]
     steps += [n for n in reversed(range(len(results))) if results[n]['action'] == 'delete']
     writes, done = 0, []
     for number in (() if check_mode else steps):
-        item, now = planned[number]
+        item = desired[number]
         try:
-            writes += _write(session, item, results[number], now)
+            writes += _write(session, item, results[number])
         except ApiAuthError as exc:
             writes += getattr(exc, 'applied', 0)
-            exc.message = '%s: %s' % (item.label, exc.message)
+            exc.message = '%s: %s' % (item.path, exc.message)
             exc.args = (exc.message,)
             exc.result = dict(changed=writes > 0, writes=writes,
                               results=[_public(results[n]) for n in done] + [dict(_public(results[number]), changed=False, failed=True)])

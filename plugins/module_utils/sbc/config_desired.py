@@ -174,9 +174,5 @@ class Desired(object):
     def path(self):
         return path_part(self.element_type, self.keys, self.key)
 
-    @property
-    def label(self):
-        return self.path
-
     def key_dict(self):
         return dict(zip(self.keys, self.key))

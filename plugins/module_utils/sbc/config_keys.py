@@ -82,12 +82,8 @@ def parse_metadata(root, element_type):
     return tuple(keys), subs
 
 
-def metadata_keys(session, element_type):
-    """The key attributes of ``element_type`` from configuration/elementTypes/metadata (``()``: a singleton)."""
-    return read_metadata(session, element_type)[0]
-
-
 def read_metadata(session, element_type):
+    """parse_metadata of configuration/elementTypes/metadata for ``element_type``."""
     # The body call() has already parsed for its result and checks: read, not parsed again.
     root = xml_root(call_reply(session, 'GET', METADATA_PATH, query={'elementType': element_type})[1])
     return parse_metadata(root, element_type)

@@ -92,7 +92,8 @@ def compare_subs(current, wanted, path, sub_keys, changes):
 
 def plan(desired, current):
     """The per-element result of bringing ``current`` (the element as read, or None) to ``desired``. Its private
-    ``_send`` holds what an update's PUT carries; apply() takes it out."""
+    ``_send`` holds what an update's PUT carries and ``_full`` the complete element after it (what a merging SBC is
+    given again, see config._write); apply() takes them out."""
     result = dict(element_type=desired.element_type, key=desired.key_dict(), path=desired.path, state=desired.state,
                   action='none', changed=False, before=None, after=None, changed_attributes=[], changed_sub_elements=[])
     if current is not None:
@@ -115,7 +116,7 @@ def plan(desired, current):
         send.update((sub_type, merged[sub_type]) for sub_type in sub_types)
         public = [dict((k, v) for k, v in change.items() if k in ('path', 'action', 'changed_attributes')) for change in changes]
         result.update(action='update', changed=True, changed_attributes=differs, changed_sub_elements=public,
-                      _send=send, _diff=changes)
+                      _send=send, _full=merged, _diff=changes)
     return result
 
 

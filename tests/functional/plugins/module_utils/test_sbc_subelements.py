@@ -8,11 +8,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import time
 
 import pytest
 
-from ansible_collections.apiauth.vendors.plugins.module_utils._auth import VendorSession, vendor_settings
 from ansible_collections.apiauth.vendors.plugins.module_utils._errors import ApiAuthError
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config import apply
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import read_type
@@ -25,12 +23,10 @@ UDP_PATH = 'sip-interface[realm-id=peer-2].sip-port[address=192.0.2.10,port=5060
 
 
 @pytest.fixture
-def session(simulator, tmp_path):
-    warnings = []
-    direct = dict(username='admin', password='sbc-admin-pass', url=simulator.url, ca_path=simulator.ca_path,
-                  token_cache_dir=str(tmp_path / 'cache'))
-    made = VendorSession(vendor_settings('oracle_sbc', direct, environ={}), clock=time.time, warn=warnings.append)
-    made.warnings = warnings
+def session(make):
+    """The SBC user's session (conftest's ``make``), holding the lock; its warnings in ``session.warnings``."""
+    made = make('oracle_sbc')
+    made.warnings = make.warnings
     acquire(made)
     return made
 

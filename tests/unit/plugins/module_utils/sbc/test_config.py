@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.apiauth.vendors.plugins.module_utils import _payload
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc import config_read as sbc_config
-from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_keys import metadata_keys
+from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_keys import read_metadata
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_plan import element_body
 from ansible_collections.apiauth.vendors.plugins.module_utils.sbc.config_read import parse_elements
 from ansible_collections.apiauth.vendors.plugins.module_utils._token_record import TokenRecord
@@ -56,7 +56,7 @@ def test_a_metadata_reply_is_parsed_once(canned_session, parses):
     """Issue 19 item 4: call() parses the reply for its result and checks; the keys are read from that parse."""
     session = canned_session('oracle_sbc', (200, 'application/xml', METADATA))
     session.token = lambda **_kw: TokenRecord('tok-1234', expires_at=None)
-    assert metadata_keys(session, 'sip-feature') == ('name',)
+    assert read_metadata(session, 'sip-feature')[0] == ('name',)
     assert len(parses) == 1
 
 
